@@ -1,0 +1,772 @@
+//! Strict RFC 8259 JSON: one validating, non-recursive pass over an object.
+//!
+//! Written by hand because no heap-free crate enforces what the security model needs:
+//! `serde-json-core` skips unknown values leniently (comments, `NaN`, `tru`, `1"`), recurses
+//! without a bound on ignored nesting, hands out strings still escaped, accepts raw control
+//! characters and does not detect duplicate member names. This walker validates the whole
+//! text once (grammar, UTF-8, escapes, surrogates, duplicates after unescaping, depth) and
+//! reports the top-level members; `serde-json-core` is only ever run on text it accepted.
+
+use core::fmt;
+use core::str;
+
+use crate::error::Error;
+
+/// Deepest nesting of arrays and objects accepted in a header, claims set or JWK, counting
+/// the outer object as 1.
+///
+/// Real tokens nest a few levels (Keycloak's `resource_access.<client>.roles` is 4); 32
+/// leaves ample room while bounding the work, and the recursion of `serde-json-core` when it
+/// deserializes custom claims, by a constant instead of by the input.
+pub const MAX_JSON_DEPTH: usize = 32;
+
+/// Most object member names open at once (summed over all objects on the current path), the
+/// capacity of the stack-allocated table used to reject duplicate names (8 bytes an entry).
+///
+/// Claims sets from real identity providers carry 10–40 members.
+pub const MAX_JSON_MEMBERS: usize = 128;
+
+/// A JSON string value or member name, borrowed in its escaped form and already validated.
+///
+/// Comparisons (`==` with a `&str`) and [`chars`](JsonStr::chars) see the unescaped text:
+/// `"https:\/\/issuer.example"` equals `"https://issuer.example"` and `"\ud83d\ude00"` is
+/// one character. [`as_str`](JsonStr::as_str) borrows without copying when the string holds
+/// no escapes (the common case); [`unescape_into`](JsonStr::unescape_into) writes the text
+/// into a caller buffer otherwise.
+#[derive(Clone, Copy)]
+pub struct JsonStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+impl<'a> JsonStr<'a> {
+    /// The text between the quotes exactly as received, escapes included.
+    #[must_use]
+    pub const fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The text itself, borrowed, when it contains no escape sequence.
+    #[must_use]
+    pub const fn as_str(&self) -> Option<&'a str> {
+        if self.escaped {
+            None
+        } else {
+            Some(self.raw)
+        }
+    }
+
+    /// The unescaped characters.
+    #[must_use]
+    pub fn chars(&self) -> Chars<'a> {
+        Chars { rest: self.raw }
+    }
+
+    /// Writes the unescaped text into `out` and returns it.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when `out` cannot hold the text (it never needs more than
+    /// `self.raw().len()` bytes).
+    pub fn unescape_into<'o>(&self, out: &'o mut [u8]) -> Result<&'o str, Error> {
+        let mut len = 0usize;
+        for c in self.chars() {
+            let end = len.checked_add(c.len_utf8()).ok_or(Error::BufferTooSmall)?;
+            let dst = out.get_mut(len..end).ok_or(Error::BufferTooSmall)?;
+            c.encode_utf8(dst);
+            len = end;
+        }
+        let written = out.get(..len).ok_or(Error::BufferTooSmall)?;
+        str::from_utf8(written).map_err(|_| Error::Malformed)
+    }
+
+    /// Length of the unescaped text in bytes.
+    #[must_use]
+    pub fn unescaped_len(&self) -> usize {
+        if self.escaped {
+            self.chars()
+                .map(char::len_utf8)
+                .fold(0usize, usize::saturating_add)
+        } else {
+            self.raw.len()
+        }
+    }
+
+    /// Whether the unescaped text equals `other`.
+    #[must_use]
+    pub fn eq_str(&self, other: &str) -> bool {
+        if self.escaped {
+            self.chars().eq(other.chars())
+        } else {
+            self.raw == other
+        }
+    }
+
+    /// Whether two JSON strings have the same unescaped text.
+    fn same_text(&self, other: &JsonStr<'_>) -> bool {
+        match (self.escaped, other.escaped) {
+            (false, false) => self.raw == other.raw,
+            _ => self.chars().eq(other.chars()),
+        }
+    }
+}
+
+impl PartialEq<str> for JsonStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.eq_str(other)
+    }
+}
+
+impl PartialEq<&str> for JsonStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.eq_str(other)
+    }
+}
+
+impl PartialEq for JsonStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.same_text(other)
+    }
+}
+
+impl Eq for JsonStr<'_> {}
+
+impl fmt::Display for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        if !self.escaped {
+            return f.write_str(self.raw);
+        }
+        self.chars().try_for_each(|c| f.write_char(c))
+    }
+}
+
+impl fmt::Debug for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        fmt::Display::fmt(&self.raw.escape_debug(), f)?;
+        f.write_str("\"")
+    }
+}
+
+/// Iterator over the unescaped characters of a [`JsonStr`].
+#[derive(Clone, Debug)]
+pub struct Chars<'a> {
+    rest: &'a str,
+}
+
+impl Iterator for Chars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let mut it = self.rest.chars();
+        let c = it.next()?;
+        let out = if c == '\\' {
+            match it.next()? {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let unit = hex4_chars(&mut it)?;
+                    if is_high_surrogate(unit) {
+                        // Validated input: a low surrogate escape always follows.
+                        if it.next()? != '\\' || it.next()? != 'u' {
+                            return None;
+                        }
+                        let low = hex4_chars(&mut it)?;
+                        char::from_u32(combine_surrogates(unit, low))?
+                    } else {
+                        char::from_u32(unit)?
+                    }
+                }
+                _ => return None,
+            }
+        } else {
+            c
+        };
+        self.rest = it.as_str();
+        Some(out)
+    }
+}
+
+/// The value of a top-level member, as reported by [`parse_object`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Value<'a> {
+    String(JsonStr<'a>),
+    /// A number in its exact RFC 8259 text.
+    Number(&'a str),
+    Bool,
+    Null,
+    /// An array's whole text, brackets included (already validated).
+    Array(&'a str),
+    /// An object's whole text, braces included (already validated).
+    Object(&'a str),
+}
+
+/// Validates `input` as exactly one JSON object (RFC 8259, strictly) and calls `on_member`
+/// with each top-level member in order, after the member's value has been validated.
+///
+/// The whole input is validated even when `on_member` has already seen what it needs, so a
+/// syntax error anywhere wins over what a callback might report. Returns the text.
+///
+/// # Errors
+/// [`Error::Malformed`] for anything that is not strict JSON or not an object, duplicate
+/// member names (compared after unescaping, at every depth), [`Error::NestingTooDeep`],
+/// [`Error::TooManyMembers`], or the first error returned by `on_member`.
+pub(crate) fn parse_object<'a, F>(input: &'a [u8], mut on_member: F) -> Result<&'a str, Error>
+where
+    F: FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>,
+{
+    // RFC 8259 §8.1: JSON text exchanged between systems MUST be UTF-8; this also rejects
+    // overlong forms and encoded surrogates (RFC 3629).
+    let text = str::from_utf8(input).map_err(|_| Error::Malformed)?;
+    let mut c = Cursor::new(text);
+    let mut walk = Walk::new();
+    c.skip_ws();
+    if c.next() != Some(b'{') {
+        return Err(Error::Malformed);
+    }
+    walk.open(true)?;
+    let mut member_key: Option<JsonStr<'a>> = None;
+    let mut member_start = 0usize;
+    let mut last_string: Option<JsonStr<'a>> = None;
+    let mut state = State::ObjectFirst;
+    loop {
+        state = match state {
+            State::ObjectFirst => {
+                c.skip_ws();
+                if c.peek() == Some(b'}') {
+                    c.bump();
+                    walk.close();
+                    State::AfterValue
+                } else {
+                    State::Key
+                }
+            }
+            State::Key => {
+                c.skip_ws();
+                if c.peek() != Some(b'"') {
+                    return Err(Error::Malformed);
+                }
+                let start = c.pos;
+                let key = c.string()?;
+                walk.add_key(text, start, key)?;
+                c.skip_ws();
+                if c.next() != Some(b':') {
+                    return Err(Error::Malformed);
+                }
+                c.skip_ws();
+                if walk.depth == 1 {
+                    member_key = Some(key);
+                    member_start = c.pos;
+                }
+                State::Value
+            }
+            State::Value => match c.peek() {
+                Some(b'{') => {
+                    c.bump();
+                    walk.open(true)?;
+                    State::ObjectFirst
+                }
+                Some(b'[') => {
+                    c.bump();
+                    walk.open(false)?;
+                    State::ArrayFirst
+                }
+                Some(b'"') => {
+                    last_string = Some(c.string()?);
+                    State::AfterValue
+                }
+                Some(b't') => {
+                    c.literal(b"true")?;
+                    State::AfterValue
+                }
+                Some(b'f') => {
+                    c.literal(b"false")?;
+                    State::AfterValue
+                }
+                Some(b'n') => {
+                    c.literal(b"null")?;
+                    State::AfterValue
+                }
+                Some(b'-' | b'0'..=b'9') => {
+                    c.number()?;
+                    State::AfterValue
+                }
+                _ => return Err(Error::Malformed),
+            },
+            State::ArrayFirst => {
+                c.skip_ws();
+                if c.peek() == Some(b']') {
+                    c.bump();
+                    walk.close();
+                    State::AfterValue
+                } else {
+                    State::Value
+                }
+            }
+            State::AfterValue => {
+                if walk.depth == 0 {
+                    // RFC 8259 §2: JSON-text = ws value ws; nothing may follow.
+                    c.skip_ws();
+                    return if c.at_end() {
+                        Ok(text)
+                    } else {
+                        Err(Error::Malformed)
+                    };
+                }
+                if walk.depth == 1 {
+                    // A top-level member's value just ended.
+                    let raw = text.get(member_start..c.pos).ok_or(Error::Malformed)?;
+                    let key = member_key.take().ok_or(Error::Malformed)?;
+                    on_member(key, classify(raw, last_string.take())?)?;
+                }
+                c.skip_ws();
+                let in_object = walk.in_object();
+                match c.next() {
+                    Some(b',') if in_object => State::Key,
+                    Some(b',') => {
+                        c.skip_ws();
+                        State::Value
+                    }
+                    Some(b'}') if in_object => {
+                        walk.close();
+                        State::AfterValue
+                    }
+                    Some(b']') if !in_object => {
+                        walk.close();
+                        State::AfterValue
+                    }
+                    _ => return Err(Error::Malformed),
+                }
+            }
+        };
+    }
+}
+
+/// Classifies a validated value by its first byte.
+fn classify<'a>(raw: &'a str, string: Option<JsonStr<'a>>) -> Result<Value<'a>, Error> {
+    Ok(match raw.as_bytes().first() {
+        Some(b'"') => Value::String(string.ok_or(Error::Malformed)?),
+        Some(b'{') => Value::Object(raw),
+        Some(b'[') => Value::Array(raw),
+        Some(b't' | b'f') => Value::Bool,
+        Some(b'n') => Value::Null,
+        _ => Value::Number(raw),
+    })
+}
+
+#[derive(Clone, Copy)]
+enum State {
+    ObjectFirst,
+    Key,
+    Value,
+    ArrayFirst,
+    AfterValue,
+}
+
+/// Position of one member name in the text, for duplicate detection.
+#[derive(Clone, Copy)]
+struct KeySpan {
+    start: u32,
+    end: u32,
+}
+
+/// The open containers and the member names of the open objects.
+struct Walk {
+    depth: usize,
+    is_object: [bool; MAX_JSON_DEPTH],
+    key_base: [u16; MAX_JSON_DEPTH],
+    keys: [KeySpan; MAX_JSON_MEMBERS],
+    key_count: usize,
+}
+
+impl Walk {
+    fn new() -> Self {
+        Walk {
+            depth: 0,
+            is_object: [false; MAX_JSON_DEPTH],
+            key_base: [0; MAX_JSON_DEPTH],
+            keys: [KeySpan { start: 0, end: 0 }; MAX_JSON_MEMBERS],
+            key_count: 0,
+        }
+    }
+
+    fn open(&mut self, object: bool) -> Result<(), Error> {
+        let slot = self
+            .is_object
+            .get_mut(self.depth)
+            .ok_or(Error::NestingTooDeep)?;
+        *slot = object;
+        let base = u16::try_from(self.key_count).map_err(|_| Error::TooManyMembers)?;
+        if let Some(b) = self.key_base.get_mut(self.depth) {
+            *b = base;
+        }
+        self.depth = self.depth.checked_add(1).ok_or(Error::NestingTooDeep)?;
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if let Some(&base) = self.key_base.get(self.depth) {
+            // Forget the closed object's names; an array never added any.
+            self.key_count = usize::from(base);
+        }
+    }
+
+    fn in_object(&self) -> bool {
+        self.depth
+            .checked_sub(1)
+            .and_then(|d| self.is_object.get(d))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Records a member name, rejecting a duplicate within the same object.
+    ///
+    /// RFC 8259 §4 says names SHOULD be unique; RFC 7515 §4 and RFC 7519 §4 require JOSE
+    /// headers and claims sets to reject duplicates (or use the last), and parsers that
+    /// disagree on first-wins vs last-wins are an attack surface, so every duplicate fails.
+    fn add_key(&mut self, text: &str, start: usize, key: JsonStr<'_>) -> Result<(), Error> {
+        let base = self
+            .depth
+            .checked_sub(1)
+            .and_then(|d| self.key_base.get(d))
+            .map_or(0, |&b| usize::from(b));
+        let earlier = self.keys.get(base..self.key_count).unwrap_or(&[]);
+        for span in earlier {
+            let seen = span_str(text, *span).ok_or(Error::Malformed)?;
+            if seen.same_text(&key) {
+                return Err(Error::Malformed);
+            }
+        }
+        let end = start
+            .checked_add(key.raw.len())
+            .and_then(|e| e.checked_add(2));
+        let span = KeySpan {
+            start: u32::try_from(start).map_err(|_| Error::TooManyMembers)?,
+            end: end
+                .and_then(|e| u32::try_from(e).ok())
+                .ok_or(Error::TooManyMembers)?,
+        };
+        let slot = self
+            .keys
+            .get_mut(self.key_count)
+            .ok_or(Error::TooManyMembers)?;
+        *slot = span;
+        self.key_count = self.key_count.checked_add(1).ok_or(Error::TooManyMembers)?;
+        Ok(())
+    }
+}
+
+/// Rebuilds the [`JsonStr`] of a recorded name (`start..end` covers the quotes).
+fn span_str(text: &str, span: KeySpan) -> Option<JsonStr<'_>> {
+    let start = usize::try_from(span.start).ok()?.checked_add(1)?;
+    let end = usize::try_from(span.end).ok()?.checked_sub(1)?;
+    let raw = text.get(start..end)?;
+    Some(JsonStr {
+        raw,
+        escaped: raw.as_bytes().contains(&b'\\'),
+    })
+}
+
+/// A non-panicking reader over the bytes of a `str`.
+struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor { text, pos: 0 }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn bump(&mut self) {
+        self.pos = self.pos.saturating_add(1);
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.bump();
+        Some(b)
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.text.len()
+    }
+
+    /// RFC 8259 §2: `ws = *( %x20 / %x09 / %x0A / %x0D )`.
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.bump();
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Error> {
+        let end = self.pos.checked_add(word.len()).ok_or(Error::Malformed)?;
+        if self.text.as_bytes().get(self.pos..end) != Some(word) {
+            return Err(Error::Malformed);
+        }
+        self.pos = end;
+        Ok(())
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.bump();
+        }
+        self.pos.saturating_sub(start)
+    }
+
+    /// RFC 8259 §6: `number = [ minus ] int [ frac ] [ exp ]`,
+    /// `int = zero / ( digit1-9 *DIGIT )`, `frac = "." 1*DIGIT`,
+    /// `exp = ("e" / "E") [ "-" / "+" ] 1*DIGIT`.
+    fn number(&mut self) -> Result<&'a str, Error> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.bump();
+        }
+        match self.next() {
+            Some(b'0') => {}
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(Error::Malformed),
+        }
+        if self.peek() == Some(b'.') {
+            self.bump();
+            if self.digits() == 0 {
+                return Err(Error::Malformed);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.bump();
+            if let Some(b'+' | b'-') = self.peek() {
+                self.bump();
+            }
+            if self.digits() == 0 {
+                return Err(Error::Malformed);
+            }
+        }
+        self.text.get(start..self.pos).ok_or(Error::Malformed)
+    }
+
+    /// RFC 8259 §7: a string at the cursor (which is on the opening quote).
+    ///
+    /// `unescaped = %x20-21 / %x23-5B / %x5D-10FFFF`; escapes are `\" \\ \/ \b \f \n \r \t`
+    /// and `\uXXXX` with exactly four hex digits. A `\u` high surrogate must be followed by a
+    /// `\u` low surrogate and a low surrogate may not stand alone: lone surrogates are not
+    /// Unicode scalar values and have no UTF-8 form (RFC 8259 §8.2).
+    fn string(&mut self) -> Result<JsonStr<'a>, Error> {
+        self.bump();
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            match self.next().ok_or(Error::Malformed)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    match self.next() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {}
+                        Some(b'u') => {
+                            let unit = self.hex4()?;
+                            if is_high_surrogate(unit) {
+                                if self.next() != Some(b'\\') || self.next() != Some(b'u') {
+                                    return Err(Error::Malformed);
+                                }
+                                if !is_low_surrogate(self.hex4()?) {
+                                    return Err(Error::Malformed);
+                                }
+                            } else if is_low_surrogate(unit) {
+                                return Err(Error::Malformed);
+                            }
+                        }
+                        _ => return Err(Error::Malformed),
+                    }
+                }
+                0x00..=0x1f => return Err(Error::Malformed),
+                _ => {}
+            }
+        }
+        let end = self.pos.checked_sub(1).ok_or(Error::Malformed)?;
+        let raw = self.text.get(start..end).ok_or(Error::Malformed)?;
+        Ok(JsonStr { raw, escaped })
+    }
+
+    /// Exactly four hex digits (not `u32::from_str_radix`, which also takes a sign).
+    fn hex4(&mut self) -> Result<u32, Error> {
+        let mut unit = 0u32;
+        for _ in 0..4 {
+            let digit = self.next().and_then(hex_value).ok_or(Error::Malformed)?;
+            unit = unit
+                .checked_mul(16)
+                .and_then(|u| u.checked_add(digit))
+                .ok_or(Error::Malformed)?;
+        }
+        Ok(unit)
+    }
+
+    /// Skips one already-validated value (used by [`Elements`]).
+    fn skip_value(&mut self) -> Option<Value<'a>> {
+        let start = self.pos;
+        match self.peek()? {
+            b'"' => return self.string().ok().map(Value::String),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.string().ok()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth = depth.checked_add(1)?,
+                        b'}' | b']' => depth = depth.checked_sub(1)?,
+                        _ => {}
+                    }
+                    self.bump();
+                    if depth == 0 {
+                        break;
+                    }
+                }
+            }
+            b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => {
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.bump();
+                }
+            }
+            _ => return None,
+        }
+        let raw = self.text.get(start..self.pos)?;
+        classify(raw, None).ok()
+    }
+}
+
+/// Iterator over the elements of an array that [`parse_object`] already validated.
+pub(crate) struct Elements<'a> {
+    cursor: Cursor<'a>,
+    done: bool,
+}
+
+/// The elements of a validated array text (`[` ... `]`).
+pub(crate) fn elements(array: &str) -> Elements<'_> {
+    let mut cursor = Cursor::new(array);
+    let done = cursor.next() != Some(b'[');
+    Elements { cursor, done }
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Value<'a>;
+
+    fn next(&mut self) -> Option<Value<'a>> {
+        if self.done {
+            return None;
+        }
+        self.cursor.skip_ws();
+        if self.cursor.peek() == Some(b']') {
+            self.done = true;
+            return None;
+        }
+        let value = self.cursor.skip_value();
+        self.cursor.skip_ws();
+        if self.cursor.next() != Some(b',') {
+            self.done = true;
+        }
+        if value.is_none() {
+            self.done = true;
+        }
+        value
+    }
+}
+
+/// Copies validated JSON into `out`, replacing every escape that `serde-json-core` could
+/// mishandle by the character itself: `\/`, `\uXXXX` outside the control range and
+/// surrogate pairs (which its unescaper rejects) become raw UTF-8. `\"`, `\\`, the short
+/// control escapes and `\u0000`–`\u001F` stay escaped (raw they would be invalid JSON).
+/// The output is never longer than the input.
+pub(crate) fn normalize_into<'o>(json: &str, out: &'o mut [u8]) -> Result<&'o [u8], Error> {
+    let mut w = Writer { out, len: 0 };
+    let mut rest = json;
+    while let Some(i) = rest.find('\\') {
+        let (plain, tail) = rest.split_at_checked(i).ok_or(Error::Malformed)?;
+        w.put(plain.as_bytes())?;
+        let mut chars = Chars { rest: tail };
+        let c = chars.next().ok_or(Error::Malformed)?;
+        let used = tail.len().saturating_sub(chars.rest.len());
+        match c {
+            '"' | '\\' | '\u{0}'..='\u{1f}' => w.put(tail.get(..used).unwrap_or("").as_bytes())?,
+            other => w.put(other.encode_utf8(&mut [0u8; 4]).as_bytes())?,
+        }
+        rest = chars.rest;
+    }
+    w.put(rest.as_bytes())?;
+    let Writer { out, len } = w;
+    out.get(..len).ok_or(Error::BufferTooSmall)
+}
+
+/// Appends bytes to a caller buffer without ever growing it.
+struct Writer<'o> {
+    out: &'o mut [u8],
+    len: usize,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let end = self
+            .len
+            .checked_add(bytes.len())
+            .ok_or(Error::BufferTooSmall)?;
+        self.out
+            .get_mut(self.len..end)
+            .ok_or(Error::BufferTooSmall)?
+            .copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn hex_value(b: u8) -> Option<u32> {
+    match b {
+        b'0'..=b'9' => Some(u32::from(b.wrapping_sub(b'0'))),
+        b'a'..=b'f' => Some(u32::from(b.wrapping_sub(b'a').wrapping_add(10))),
+        b'A'..=b'F' => Some(u32::from(b.wrapping_sub(b'A').wrapping_add(10))),
+        _ => None,
+    }
+}
+
+fn hex4_chars(it: &mut str::Chars<'_>) -> Option<u32> {
+    let mut unit = 0u32;
+    for _ in 0..4 {
+        let digit = u8::try_from(it.next()?).ok().and_then(hex_value)?;
+        unit = unit.checked_mul(16)?.checked_add(digit)?;
+    }
+    Some(unit)
+}
+
+fn is_high_surrogate(unit: u32) -> bool {
+    (0xD800..=0xDBFF).contains(&unit)
+}
+
+fn is_low_surrogate(unit: u32) -> bool {
+    (0xDC00..=0xDFFF).contains(&unit)
+}
+
+/// RFC 2781 §2.2: the scalar value of a UTF-16 surrogate pair.
+fn combine_surrogates(high: u32, low: u32) -> u32 {
+    let high = high.wrapping_sub(0xD800) & 0x3FF;
+    let low = low.wrapping_sub(0xDC00) & 0x3FF;
+    0x10000u32
+        .wrapping_add(high.wrapping_shl(10))
+        .wrapping_add(low)
+}

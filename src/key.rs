@@ -1,0 +1,352 @@
+//! Ed25519 verifying keys: raw bytes, SPKI DER, `PUBLIC KEY` PEM and JWK, validated on load.
+
+use core::fmt;
+
+use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use ed25519_compact::{PublicKey, Signature};
+
+use crate::error::Error;
+use crate::json::{self, JsonStr, Value};
+
+/// Longest `kid` a configured key may carry, in bytes. Identity providers use short ids
+/// (JWK thumbprints are 43 characters, AWS Cognito's 44); a token `kid` longer than this can
+/// match no key and is `unknown-key`.
+pub const MAX_KID_LEN: usize = 128;
+
+/// DER of the SPKI prefix for an Ed25519 key (RFC 8410 §4): SEQUENCE { SEQUENCE { OID
+/// 1.3.101.112 }, BIT STRING (0 unused bits) }, followed by the 32 key bytes.
+const ED25519_SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// OIDs of public keys that are well-formed but not Ed25519 (for `unsupported-key`).
+const OTHER_KEY_OIDS: [&[u8]; 4] = [
+    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01], // rsaEncryption
+    &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],             // id-ecPublicKey
+    &[0x2b, 0x65, 0x6e],                                     // X25519
+    &[0x2b, 0x65, 0x71],                                     // Ed448
+];
+
+/// Longest PEM body (base64 characters) decoded in full: an Ed25519 SPKI is 60. Longer
+/// bodies are only sniffed for a known key type.
+const MAX_PEM_BODY: usize = 128;
+
+/// A validated Ed25519 public key, optionally with a key ID.
+///
+/// Every constructor refuses small-order and non-canonical points (`weak-key`), so a key in
+/// a [`KeySet`](crate::KeySet) can never make a forgery verify.
+#[derive(Clone)]
+pub struct VerifyingKey {
+    key: PublicKey,
+    kid: Option<heapless::String<MAX_KID_LEN>>,
+}
+
+impl VerifyingKey {
+    /// A key from its 32-byte encoding (RFC 8032 §5.1.2).
+    ///
+    /// # Errors
+    /// [`Error::WeakKey`] for a small-order, non-canonical or off-curve encoding.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+        let key = PublicKey::new(*bytes);
+        key.validate().map_err(|_| Error::WeakKey)?;
+        Ok(VerifyingKey { key, kid: None })
+    }
+
+    /// A key from a slice that must be exactly 32 bytes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for another length, [`Error::WeakKey`] as for
+    /// [`from_bytes`](Self::from_bytes).
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+        let bytes: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidKey)?;
+        Self::from_bytes(bytes)
+    }
+
+    /// A key from a DER `SubjectPublicKeyInfo` (RFC 8410 §4), as
+    /// `openssl pkey -pubout -outform DER` writes it.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedKey`] for an RSA, EC, X25519 or Ed448 key,
+    /// [`Error::InvalidKey`] for anything else that is not exactly an Ed25519 SPKI,
+    /// [`Error::WeakKey`] as for [`from_bytes`](Self::from_bytes).
+    pub fn from_spki_der(der: &[u8]) -> Result<Self, Error> {
+        match der.strip_prefix(&ED25519_SPKI_PREFIX[..]) {
+            Some(key) => Self::from_slice(key),
+            None if is_other_key_type(der) => Err(Error::UnsupportedKey),
+            None => Err(Error::InvalidKey),
+        }
+    }
+
+    /// A key from PEM text (RFC 7468 §13) labelled `PUBLIC KEY`, as
+    /// `openssl pkey -in private.pem -pubout` writes it. Surrounding whitespace, CRLF line
+    /// endings and any line length are accepted; the base64 must be strict.
+    ///
+    /// # Errors
+    /// [`Error::PrivateKey`] for any `... PRIVATE KEY` label, [`Error::UnsupportedKey`] for
+    /// another key type, [`Error::InvalidKey`] for text that is not such a PEM, and the
+    /// errors of [`from_spki_der`](Self::from_spki_der).
+    pub fn from_pem(pem: &str) -> Result<Self, Error> {
+        let (label, body) = pem_parts(pem)?;
+        if label.ends_with("PRIVATE KEY") {
+            return Err(Error::PrivateKey);
+        }
+        if label != "PUBLIC KEY" {
+            // CERTIFICATE, RSA PUBLIC KEY, ...: not an Ed25519 SPKI.
+            return Err(Error::UnsupportedKey);
+        }
+        let mut b64 = [0u8; MAX_PEM_BODY];
+        let mut len = 0usize;
+        let mut too_long = false;
+        for &b in body.as_bytes() {
+            if matches!(b, b'\r' | b'\n') {
+                continue;
+            }
+            match b64.get_mut(len) {
+                Some(slot) => *slot = b,
+                None => too_long = true,
+            }
+            len = len.saturating_add(1);
+        }
+        if too_long {
+            // Bigger than any Ed25519 SPKI: decode the first line only to say what it is.
+            let mut head = [0u8; 48];
+            let first = b64.get(..64).ok_or(Error::InvalidKey)?;
+            return match Base64::decode(first, &mut head) {
+                Ok(der) if is_other_key_type(der) => Err(Error::UnsupportedKey),
+                _ => Err(Error::InvalidKey),
+            };
+        }
+        let mut der = [0u8; MAX_PEM_BODY];
+        let text = b64.get(..len).ok_or(Error::InvalidKey)?;
+        let der = Base64::decode(text, &mut der).map_err(|_| Error::InvalidKey)?;
+        Self::from_spki_der(der)
+    }
+
+    /// A key from a JWK (RFC 8037 §2): `{"kty":"OKP","crv":"Ed25519","x":"..."}`, with
+    /// optional `kid`, `use` (must be `sig`), `key_ops` (must include `verify`) and `alg`
+    /// (`EdDSA` or `Ed25519`). Other members are ignored; the JSON must be strict.
+    ///
+    /// # Errors
+    /// [`Error::PrivateKey`] when the JWK carries `d`, [`Error::UnsupportedKey`] for another
+    /// `kty`/`crv`/`use`/`alg`, [`Error::InvalidKey`] for malformed JSON or `x`, or a `kid`
+    /// longer than [`MAX_KID_LEN`], [`Error::WeakKey`] as for [`from_bytes`](Self::from_bytes).
+    pub fn from_jwk(jwk: &str) -> Result<Self, Error> {
+        Self::from_jwk_bytes(jwk.as_bytes())
+    }
+
+    pub(crate) fn from_jwk_bytes(jwk: &[u8]) -> Result<Self, Error> {
+        let fields = JwkFields::parse(jwk)?;
+        fields.check()?;
+        let x = fields.x.ok_or(Error::InvalidKey)?;
+        let x = x.as_str().ok_or(Error::InvalidKey)?;
+        let mut raw = [0u8; 32];
+        // RFC 8037 §2: `x` is base64url without padding; exactly 43 characters for 32 bytes.
+        let decoded = Base64UrlUnpadded::decode(x, &mut raw).map_err(|_| Error::InvalidKey)?;
+        if decoded.len() != 32 {
+            return Err(Error::InvalidKey);
+        }
+        let key = Self::from_bytes(&raw)?;
+        match fields.kid {
+            Some(kid) => key.with_kid_json(kid),
+            None => Ok(key),
+        }
+    }
+
+    /// The same key with a key ID, matched exactly against a token's `kid`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `kid` is longer than [`MAX_KID_LEN`].
+    pub fn with_kid(mut self, kid: &str) -> Result<Self, Error> {
+        let mut s = heapless::String::new();
+        s.push_str(kid).map_err(|_| Error::InvalidKey)?;
+        self.kid = Some(s);
+        Ok(self)
+    }
+
+    fn with_kid_json(mut self, kid: JsonStr<'_>) -> Result<Self, Error> {
+        let mut s = heapless::String::new();
+        for c in kid.chars() {
+            s.push(c).map_err(|_| Error::InvalidKey)?;
+        }
+        self.kid = Some(s);
+        Ok(self)
+    }
+
+    /// The key ID, if any.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// The 32-byte encoding.
+    #[must_use]
+    pub fn to_bytes(&self) -> [u8; 32] {
+        *self.key
+    }
+
+    /// Whether this key may have signed a token with this `kid` (DESIGN: a token `kid`
+    /// selects keys with that `kid` and keys without one; no `kid` selects every key).
+    pub(crate) fn is_candidate(&self, token_kid: Option<JsonStr<'_>>) -> bool {
+        match (token_kid, &self.kid) {
+            (Some(want), Some(have)) => want == have.as_str(),
+            _ => true,
+        }
+    }
+
+    /// Verifies an Ed25519 signature (RFC 8032 §5.1.7, with the backend's checks: S < L,
+    /// canonical R and A, no small-order R or A).
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        self.key
+            .verify(message, &Signature::new(*signature))
+            .is_ok()
+    }
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut x = [0u8; 43];
+        let x = Base64UrlUnpadded::encode(&self.key[..], &mut x).unwrap_or("?");
+        f.debug_struct("VerifyingKey")
+            .field("kid", &self.kid())
+            .field("x", &x)
+            .finish()
+    }
+}
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key[..] == other.key[..] && self.kid == other.kid
+    }
+}
+
+impl Eq for VerifyingKey {}
+
+/// The JWK members this crate looks at.
+#[derive(Default)]
+struct JwkFields<'a> {
+    kty: Option<JsonStr<'a>>,
+    crv: Option<JsonStr<'a>>,
+    x: Option<JsonStr<'a>>,
+    kid: Option<JsonStr<'a>>,
+    has_d: bool,
+    wrong_use: bool,
+    wrong_ops: bool,
+    wrong_alg: bool,
+    bad_type: bool,
+}
+
+impl<'a> JwkFields<'a> {
+    fn parse(jwk: &'a [u8]) -> Result<Self, Error> {
+        let mut f = JwkFields::default();
+        json::parse_object(jwk, |name, value| {
+            let string = match value {
+                Value::String(s) => Some(s),
+                _ => None,
+            };
+            if name == "kty" {
+                f.kty = string;
+                f.bad_type |= string.is_none();
+            } else if name == "crv" {
+                f.crv = string;
+                f.bad_type |= string.is_none();
+            } else if name == "x" {
+                f.x = string;
+                f.bad_type |= string.is_none();
+            } else if name == "kid" {
+                f.kid = string;
+                f.bad_type |= string.is_none();
+            } else if name == "d" {
+                f.has_d = true;
+            } else if name == "use" {
+                f.wrong_use = !string.is_some_and(|s| s == "sig");
+            } else if name == "alg" {
+                f.wrong_alg = !string.is_some_and(|s| s == "EdDSA" || s == "Ed25519");
+            } else if name == "key_ops" {
+                f.wrong_ops = match value {
+                    Value::Array(a) => {
+                        !json::elements(a).any(|v| matches!(v, Value::String(s) if s == "verify"))
+                    }
+                    _ => true,
+                };
+            }
+            Ok(())
+        })
+        .map_err(|_| Error::InvalidKey)?;
+        Ok(f)
+    }
+
+    /// Refusals in order of what matters most to the operator.
+    fn check(&self) -> Result<(), Error> {
+        if self.has_d {
+            return Err(Error::PrivateKey);
+        }
+        if self.bad_type {
+            return Err(Error::InvalidKey);
+        }
+        let kty_ok = self.kty.is_some_and(|k| k == "OKP");
+        let crv_ok = self.crv.is_some_and(|c| c == "Ed25519");
+        if self.kty.is_none() {
+            return Err(Error::InvalidKey);
+        }
+        if !kty_ok || !crv_ok || self.wrong_use || self.wrong_ops || self.wrong_alg {
+            return Err(Error::UnsupportedKey);
+        }
+        Ok(())
+    }
+}
+
+/// Splits PEM text into its label and body (RFC 7468 §3, the lax parsing of whitespace).
+fn pem_parts(pem: &str) -> Result<(&str, &str), Error> {
+    let pem = pem.trim();
+    let rest = pem.strip_prefix("-----BEGIN ").ok_or(Error::InvalidKey)?;
+    let (label, rest) = rest.split_once("-----").ok_or(Error::InvalidKey)?;
+    let end_marker_start = rest.rfind("-----END ").ok_or(Error::InvalidKey)?;
+    let (body, end) = rest
+        .split_at_checked(end_marker_start)
+        .ok_or(Error::InvalidKey)?;
+    let end_label = end
+        .strip_prefix("-----END ")
+        .and_then(|e| e.strip_suffix("-----"))
+        .ok_or(Error::InvalidKey)?;
+    if end_label != label {
+        return Err(Error::InvalidKey);
+    }
+    let body = body.trim_matches(|c| c == '\r' || c == '\n');
+    if body.contains(|c: char| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '\r' | '\n'))
+    }) {
+        return Err(Error::InvalidKey);
+    }
+    Ok((label, body))
+}
+
+/// Whether DER starts like an SPKI of a known non-Ed25519 key type:
+/// SEQUENCE { SEQUENCE { OID <other>, ... }, ... }.
+fn is_other_key_type(der: &[u8]) -> bool {
+    fn header(der: &[u8], tag: u8) -> Option<&[u8]> {
+        let (&t, rest) = der.split_first()?;
+        if t != tag {
+            return None;
+        }
+        let (&len, rest) = rest.split_first()?;
+        // Short form, or long form with 1 or 2 length bytes: skip the length itself, only
+        // the start of the contents matters here.
+        match len {
+            0x00..=0x7f => Some(rest),
+            0x81 => rest.get(1..),
+            0x82 => rest.get(2..),
+            _ => None,
+        }
+    }
+    let Some(inner) = header(der, 0x30).and_then(|d| header(d, 0x30)) else {
+        return false;
+    };
+    let Some((&0x06, rest)) = inner.split_first() else {
+        return false;
+    };
+    let Some((&oid_len, rest)) = rest.split_first() else {
+        return false;
+    };
+    let oid = rest.get(..usize::from(oid_len));
+    OTHER_KEY_OIDS.iter().any(|o| oid == Some(*o))
+}

@@ -1,0 +1,136 @@
+//! `NumericDate` (RFC 7519 §2): seconds since the epoch, integer or not, parsed exactly.
+
+use crate::error::Error;
+
+/// Largest accepted `NumericDate`: a signed 64-bit count of seconds (`i64::MAX`), the range
+/// every mainstream JWT library and `time_t` use. Anything beyond is `invalid-claim`.
+const MAX_SECONDS: u64 = 9_223_372_036_854_775_807;
+
+/// A validated `exp`, `nbf` or `iat` value.
+///
+/// RFC 7519 §2 allows non-integer values. The whole seconds are kept exactly and a
+/// fractional part is remembered, so comparisons can be conservative: a fraction never
+/// extends a token's life (`exp` rounds down, `nbf` and `iat` round up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NumericDate {
+    seconds: u64,
+    fraction: bool,
+}
+
+impl NumericDate {
+    /// A whole number of seconds since 1970-01-01T00:00:00Z, or `None` beyond `i64::MAX`.
+    #[must_use]
+    pub const fn from_seconds(seconds: u64) -> Option<Self> {
+        if seconds > MAX_SECONDS {
+            None
+        } else {
+            Some(NumericDate {
+                seconds,
+                fraction: false,
+            })
+        }
+    }
+
+    /// The whole seconds (the value rounded down).
+    #[must_use]
+    pub const fn seconds(self) -> u64 {
+        self.seconds
+    }
+
+    /// Whether the JSON number had a non-zero fractional part.
+    #[must_use]
+    pub const fn has_fraction(self) -> bool {
+        self.fraction
+    }
+
+    /// The value rounded up to whole seconds.
+    #[must_use]
+    pub const fn seconds_ceil(self) -> u64 {
+        if self.fraction {
+            self.seconds.saturating_add(1)
+        } else {
+            self.seconds
+        }
+    }
+
+    /// Parses an RFC 8259 number text (already validated by the JSON layer).
+    ///
+    /// Integers, fractions and exponents are all exact: `1.7e9` is 1700000000 and
+    /// `1700003600.5` is 1700003600 with a fraction. Negative values (a minus sign, even on
+    /// zero), and values beyond [`MAX_SECONDS`] are rejected, never clamped.
+    pub(crate) fn parse(text: &str) -> Result<Self, Error> {
+        let bytes = text.as_bytes();
+        if bytes.first() == Some(&b'-') {
+            return Err(Error::InvalidClaim);
+        }
+        let (mantissa, exponent) = match bytes.iter().position(|&b| b == b'e' || b == b'E') {
+            Some(i) => (
+                bytes.get(..i).unwrap_or(&[]),
+                bytes.get(i.saturating_add(1)..),
+            ),
+            None => (bytes, None),
+        };
+        let (int_digits, frac_digits) = match mantissa.iter().position(|&b| b == b'.') {
+            Some(i) => (
+                mantissa.get(..i).unwrap_or(&[]),
+                mantissa.get(i.saturating_add(1)..).unwrap_or(&[]),
+            ),
+            None => (mantissa, &[][..]),
+        };
+        let exponent = parse_exponent(exponent.unwrap_or(&[]));
+        // Decimal place of the first integer digit is `int_digits.len() - 1 + exponent`; each
+        // following digit is one place lower. Digits at place >= 0 form the integer part,
+        // digits below it only tell whether there is a fraction.
+        let int_len = i64::try_from(int_digits.len()).map_err(|_| Error::InvalidClaim)?;
+        let mut place = int_len.saturating_sub(1).saturating_add(exponent);
+        let mut seconds: u64 = 0;
+        let mut fraction = false;
+        for &digit in int_digits.iter().chain(frac_digits) {
+            let d = u64::from(digit.wrapping_sub(b'0'));
+            if place >= 0 {
+                seconds = seconds
+                    .checked_mul(10)
+                    .and_then(|s| s.checked_add(d))
+                    .ok_or(Error::InvalidClaim)?;
+            } else if d != 0 {
+                fraction = true;
+            }
+            place = place.saturating_sub(1);
+        }
+        // Trailing zeros implied by a large exponent (`17e8`): `place` is now one below the
+        // last digit's place, so `place + 1` zeros remain.
+        let mut zeros = place.saturating_add(1);
+        while zeros > 0 && seconds != 0 {
+            seconds = seconds.checked_mul(10).ok_or(Error::InvalidClaim)?;
+            zeros = zeros.saturating_sub(1);
+        }
+        if seconds > MAX_SECONDS {
+            return Err(Error::InvalidClaim);
+        }
+        Ok(NumericDate { seconds, fraction })
+    }
+}
+
+/// The exponent of a validated number, saturated far beyond any meaningful range.
+fn parse_exponent(text: &[u8]) -> i64 {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, text),
+    };
+    // Saturate at ±10^6: past ~20 every non-zero value is out of range or a pure fraction.
+    let mut value: i64 = 0;
+    for &digit in digits {
+        value = value
+            .saturating_mul(10)
+            .saturating_add(i64::from(digit.wrapping_sub(b'0')));
+        if value > 1_000_000 {
+            value = 1_000_000;
+        }
+    }
+    if negative {
+        value.saturating_neg()
+    } else {
+        value
+    }
+}

@@ -1,0 +1,325 @@
+//! What a verified token must also satisfy: time, issuer, audience, subject, type, claims.
+
+use crate::claims::Claims;
+use crate::error::Error;
+use crate::header::Header;
+use crate::json::JsonStr;
+
+/// Default longest token, in bytes: 8 KiB. Real tokens carrying many groups or scopes reach
+/// 4–8 KiB, and 8 KiB is the default header limit of common HTTP servers (nginx, Apache).
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Default longest header segment, in base64url characters: 1 KiB. A header with `alg`,
+/// `typ`, `kid` and a few URLs or thumbprints is well under 300; certificate chains (`x5c`),
+/// which this crate never uses, are refused rather than decoded.
+pub const DEFAULT_MAX_HEADER_LEN: usize = 1024;
+
+/// Default clock-skew allowance, in seconds: 60. Enough for servers whose clocks are kept by
+/// NTP, small enough not to matter for token lifetimes of minutes; the same default as the
+/// `jsonwebtoken` crate.
+pub const DEFAULT_LEEWAY: u64 = 60;
+
+/// Size limits checked before any decoding or cryptography.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Longest accepted token in bytes ([`DEFAULT_MAX_TOKEN_LEN`]).
+    pub max_token_len: usize,
+    /// Longest accepted header segment in bytes ([`DEFAULT_MAX_HEADER_LEN`]).
+    pub max_header_len: usize,
+}
+
+impl Limits {
+    /// The defaults.
+    pub const DEFAULT: Limits = Limits {
+        max_token_len: DEFAULT_MAX_TOKEN_LEN,
+        max_header_len: DEFAULT_MAX_HEADER_LEN,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// Expected values of a string claim: none configured, one, or any of several.
+#[derive(Clone, Copy, Debug, Default)]
+enum Expected<'p> {
+    #[default]
+    Unset,
+    One(&'p str),
+    Any(&'p [&'p str]),
+}
+
+impl Expected<'_> {
+    fn is_set(&self) -> bool {
+        !matches!(self, Expected::Unset)
+    }
+
+    fn matches(&self, value: JsonStr<'_>) -> bool {
+        match self {
+            Expected::Unset => true,
+            Expected::One(one) => value == *one,
+            Expected::Any(any) => any.iter().any(|e| value == *e),
+        }
+    }
+}
+
+/// The checks a verified token must also pass. Deny by default: `exp` is required.
+///
+/// Configuring an expected issuer, audience or subject makes that claim required. Every
+/// relaxation is a named method ([`allow_missing_exp`](Policy::allow_missing_exp)).
+///
+/// ```
+/// use edjwt::Policy;
+/// const POLICY: Policy<'static> = Policy::new()
+///     .issuer("https://issuer.example")
+///     .audience("api")
+///     .leeway(30);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Policy<'p> {
+    issuers: Expected<'p>,
+    audiences: Expected<'p>,
+    subject: Option<&'p str>,
+    typ: Option<&'p str>,
+    required: &'p [&'p str],
+    leeway: u64,
+    max_age: Option<u64>,
+    require_exp: bool,
+    limits: Limits,
+}
+
+impl<'p> Policy<'p> {
+    /// `exp` required, leeway [`DEFAULT_LEEWAY`], default [`Limits`], nothing else checked.
+    #[must_use]
+    pub const fn new() -> Self {
+        Policy {
+            issuers: Expected::Unset,
+            audiences: Expected::Unset,
+            subject: None,
+            typ: None,
+            required: &[],
+            leeway: DEFAULT_LEEWAY,
+            max_age: None,
+            require_exp: true,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Require `iss` to equal `issuer`.
+    #[must_use]
+    pub const fn issuer(self, issuer: &'p str) -> Self {
+        Policy {
+            issuers: Expected::One(issuer),
+            ..self
+        }
+    }
+
+    /// Require `iss` to equal any of `issuers` (an empty list accepts no token).
+    #[must_use]
+    pub const fn issuers(self, issuers: &'p [&'p str]) -> Self {
+        Policy {
+            issuers: Expected::Any(issuers),
+            ..self
+        }
+    }
+
+    /// Require `aud` (a string or any element of an array) to equal `audience`.
+    #[must_use]
+    pub const fn audience(self, audience: &'p str) -> Self {
+        Policy {
+            audiences: Expected::One(audience),
+            ..self
+        }
+    }
+
+    /// Require `aud` to contain any of `audiences` (an empty list accepts no token).
+    #[must_use]
+    pub const fn audiences(self, audiences: &'p [&'p str]) -> Self {
+        Policy {
+            audiences: Expected::Any(audiences),
+            ..self
+        }
+    }
+
+    /// Require `sub` to equal `subject`.
+    #[must_use]
+    pub const fn subject(self, subject: &'p str) -> Self {
+        Policy {
+            subject: Some(subject),
+            ..self
+        }
+    }
+
+    /// Require the header `typ` to be `typ` (RFC 8725 §3.11), compared case-insensitively
+    /// with the `application/` prefix optional (RFC 7515 §4.1.9): `"at+jwt"` matches
+    /// `"application/at+JWT"`. A token without `typ` is then `wrong-type`.
+    #[must_use]
+    pub const fn typ(self, typ: &'p str) -> Self {
+        Policy {
+            typ: Some(typ),
+            ..self
+        }
+    }
+
+    /// Require these custom claims to be present (any value), e.g. `&["prefix"]`.
+    #[must_use]
+    pub const fn require_claims(self, names: &'p [&'p str]) -> Self {
+        Policy {
+            required: names,
+            ..self
+        }
+    }
+
+    /// Clock-skew allowance in seconds for `exp`, `nbf`, `iat` and the maximum age.
+    #[must_use]
+    pub const fn leeway(self, seconds: u64) -> Self {
+        Policy {
+            leeway: seconds,
+            ..self
+        }
+    }
+
+    /// Reject tokens whose `iat` is more than `seconds` (plus leeway) in the past; makes
+    /// `iat` required.
+    #[must_use]
+    pub const fn max_age(self, seconds: u64) -> Self {
+        Policy {
+            max_age: Some(seconds),
+            ..self
+        }
+    }
+
+    /// Accept tokens without `exp` (for deployments that mint long-lived tokens without
+    /// one). An `exp` that is present is still checked.
+    #[must_use]
+    pub const fn allow_missing_exp(self) -> Self {
+        Policy {
+            require_exp: false,
+            ..self
+        }
+    }
+
+    /// Replace the size limits.
+    #[must_use]
+    pub const fn limits(self, limits: Limits) -> Self {
+        Policy { limits, ..self }
+    }
+
+    /// The size limits.
+    #[must_use]
+    pub const fn size_limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Checks header and claims of a token whose signature verified, at time `now`
+    /// (seconds since the epoch). Order: `typ`, `exp`, `nbf`, `iat`, max age, `iss`, `aud`,
+    /// `sub`, required custom claims. All time arithmetic saturates.
+    pub(crate) fn check(
+        &self,
+        header: &Header<'_>,
+        claims: &Claims<'_>,
+        now: u64,
+    ) -> Result<(), Error> {
+        if let Some(expected) = self.typ {
+            let typ = header.typ().ok_or(Error::WrongType)?;
+            if !typ_matches(typ, expected) {
+                return Err(Error::WrongType);
+            }
+        }
+        // RFC 7519 §4.1.4: the current time MUST be before `exp` (plus leeway). A fraction
+        // is dropped: `exp` rounds down.
+        match claims.expires_at() {
+            Some(exp) if now >= exp.seconds().saturating_add(self.leeway) => {
+                return Err(Error::Expired)
+            }
+            None if self.require_exp => return Err(Error::MissingClaim),
+            _ => {}
+        }
+        // RFC 7519 §4.1.5: the current time MUST be at or after `nbf` (minus leeway); `nbf`
+        // rounds up.
+        if let Some(nbf) = claims.not_before() {
+            if now.saturating_add(self.leeway) < nbf.seconds_ceil() {
+                return Err(Error::NotYetValid);
+            }
+        }
+        if let Some(iat) = claims.issued_at() {
+            if iat.seconds_ceil() > now.saturating_add(self.leeway) {
+                return Err(Error::IssuedInFuture);
+            }
+        }
+        if let Some(max_age) = self.max_age {
+            let iat = claims.issued_at().ok_or(Error::MissingClaim)?;
+            if now
+                >= iat
+                    .seconds()
+                    .saturating_add(max_age)
+                    .saturating_add(self.leeway)
+            {
+                return Err(Error::TooOld);
+            }
+        }
+        if self.issuers.is_set() {
+            let iss = claims.issuer().ok_or(Error::MissingClaim)?;
+            if !self.issuers.matches(iss) {
+                return Err(Error::WrongIssuer);
+            }
+        }
+        if self.audiences.is_set() {
+            let aud = claims.audience().ok_or(Error::MissingClaim)?;
+            if !aud.iter().any(|a| self.audiences.matches(a)) {
+                return Err(Error::WrongAudience);
+            }
+        }
+        if let Some(expected) = self.subject {
+            let sub = claims.subject().ok_or(Error::MissingClaim)?;
+            if sub != expected {
+                return Err(Error::WrongSubject);
+            }
+        }
+        if !self.required.iter().all(|name| claims.contains(name)) {
+            return Err(Error::MissingClaim);
+        }
+        Ok(())
+    }
+}
+
+impl Default for Policy<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// RFC 7515 §4.1.9: media types are case-insensitive and `application/` may be omitted
+/// when no other `/` appears.
+fn typ_matches(typ: JsonStr<'_>, expected: &str) -> bool {
+    const PREFIX: &str = "application/";
+    let expected = strip_prefix_ignore_case(expected, PREFIX).unwrap_or(expected);
+    let mut chars = typ.chars();
+    // Drop a leading "application/" from the token's value, case-insensitively.
+    let mut probe = chars.clone();
+    if PREFIX
+        .chars()
+        .all(|p| probe.next().is_some_and(|c| c.eq_ignore_ascii_case(&p)))
+    {
+        chars = probe;
+    }
+    let mut want = expected.chars();
+    loop {
+        match (chars.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+            _ => return false,
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
+}

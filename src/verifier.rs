@@ -1,0 +1,304 @@
+//! The entry point: untrusted token → key selection → signature → claims → policy.
+
+use crate::bearer::bearer_token;
+use crate::claims::Claims;
+use crate::compact::{self, Segments};
+use crate::error::Error;
+use crate::header::Header;
+use crate::json::{self, JsonStr};
+use crate::key::VerifyingKey;
+use crate::policy::{Limits, Policy};
+
+/// A token whose header has been parsed and checked, but whose signature has not been
+/// verified. Its `kid` may be used to pick keys; nothing else in it is trustworthy, and its
+/// claims are not reachable from this type.
+#[derive(Debug)]
+pub struct UntrustedToken<'t, 'b> {
+    segments: Segments<'t>,
+    header: Header<'b>,
+    payload: &'b [u8],
+    signature: [u8; 64],
+}
+
+impl<'t, 'b> UntrustedToken<'t, 'b> {
+    /// Parses a compact token with the default [`Limits`], decoding header and payload into
+    /// `buf` (a buffer as long as the token always suffices).
+    ///
+    /// # Errors
+    /// See [`parse_with_limits`](Self::parse_with_limits).
+    pub fn parse(token: &'t str, buf: &'b mut [u8]) -> Result<Self, Error> {
+        Self::parse_with_limits(token, &Limits::DEFAULT, buf)
+    }
+
+    /// Parses a compact token: limits, then three segments, then strict base64url of the
+    /// header, the header JSON (`alg`, `crit`, `b64`, `kid`, `typ`), then the payload's and
+    /// the signature's base64url. The payload JSON is not looked at before the signature
+    /// verified.
+    ///
+    /// # Errors
+    /// [`Error::TokenTooLarge`], [`Error::HeaderTooLarge`], [`Error::Malformed`],
+    /// [`Error::NestingTooDeep`], [`Error::TooManyMembers`],
+    /// [`Error::UnsupportedAlgorithm`], [`Error::UnsupportedHeader`],
+    /// [`Error::BufferTooSmall`].
+    pub fn parse_with_limits(
+        token: &'t str,
+        limits: &Limits,
+        buf: &'b mut [u8],
+    ) -> Result<Self, Error> {
+        let segments = compact::split(token, limits)?;
+        let (header_json, rest) = compact::decode(segments.header, buf)?;
+        let header = Header::parse(header_json)?;
+        let (payload, _) = compact::decode(segments.payload, rest)?;
+        let signature = compact::decode_signature(segments.signature)?;
+        Ok(UntrustedToken {
+            segments,
+            header,
+            payload,
+            signature,
+        })
+    }
+
+    /// The checked header (`alg` is one of the accepted two, no `crit`/`b64`).
+    #[must_use]
+    pub const fn header(&self) -> &Header<'b> {
+        &self.header
+    }
+
+    /// The untrusted `kid`, for routing to a key.
+    #[must_use]
+    pub const fn kid(&self) -> Option<JsonStr<'b>> {
+        self.header.kid()
+    }
+
+    /// Picks the candidate keys and checks the signature over the received
+    /// `header.payload` bytes; returns the index of the key that verified.
+    fn verify_signature(&self, keys: &[VerifyingKey]) -> Result<usize, Error> {
+        let kid = self.header.kid();
+        let mut candidates = keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.is_candidate(kid))
+            .peekable();
+        if candidates.peek().is_none() {
+            return Err(Error::UnknownKey);
+        }
+        let message = self.segments.signing_input.as_bytes();
+        candidates
+            .find(|(_, key)| key.verify(message, &self.signature))
+            .map(|(index, _)| index)
+            .ok_or(Error::BadSignature)
+    }
+}
+
+/// A token whose signature verified and whose claims passed the policy.
+#[derive(Clone, Copy, Debug)]
+pub struct Verified<'b> {
+    header: Header<'b>,
+    claims: Claims<'b>,
+    key_index: usize,
+}
+
+impl<'b> Verified<'b> {
+    /// The header.
+    #[must_use]
+    pub const fn header(&self) -> &Header<'b> {
+        &self.header
+    }
+
+    /// The registered claims, read in the pass that validated the claims JSON.
+    #[must_use]
+    pub const fn claims(&self) -> &Claims<'b> {
+        &self.claims
+    }
+
+    /// The claims set JSON exactly as signed.
+    #[must_use]
+    pub const fn payload(&self) -> &'b str {
+        self.claims.json()
+    }
+
+    /// Index, in the key slice given to the [`Verifier`], of the key that verified.
+    #[must_use]
+    pub const fn key_index(&self) -> usize {
+        self.key_index
+    }
+
+    /// Deserializes the claims into the caller's type, e.g. `struct Scope<'a> { prefix:
+    /// &'a str }`, with `serde-json-core` over the already-validated JSON.
+    ///
+    /// When the payload holds no `\` escape at all (the common case) this borrows straight
+    /// from it and `scratch` may be empty. Otherwise the payload is first copied into
+    /// `scratch` with every escape that does not need to stay one decoded (`\/`, `\u00e9`,
+    /// surrogate pairs), so `&str` fields still borrow; the rest of `scratch` then serves
+    /// `serde-json-core` to unescape strings that keep an escape (`\"`, `\\`, `\n`, ...),
+    /// which only owned fields such as `heapless::String<N>` can receive. A scratch as long
+    /// as the payload plus its longest string always suffices.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when `scratch` is too small, [`Error::InvalidClaim`] when
+    /// the claims do not fit `T` (`serde-json-core` does not support `deserialize_any`, so
+    /// untagged enums and `serde_json::Value`-like types are not available).
+    pub fn deserialize_claims<'s, T>(&'s self, scratch: &'s mut [u8]) -> Result<T, Error>
+    where
+        T: serde::Deserialize<'s>,
+    {
+        let json = self.claims.json();
+        if !json.as_bytes().contains(&b'\\') {
+            return serde_json_core::from_slice_escaped::<T>(json.as_bytes(), &mut [])
+                .map(|(value, _)| value)
+                .map_err(|_| Error::InvalidClaim);
+        }
+        let (normalized, unescape) = split_normalized(json, scratch)?;
+        serde_json_core::from_slice_escaped::<T>(normalized, unescape)
+            .map(|(value, _)| value)
+            .map_err(|e| match e {
+                serde_json_core::de::Error::EscapedStringIsTooLong => Error::BufferTooSmall,
+                _ => Error::InvalidClaim,
+            })
+    }
+}
+
+/// Normalizes `json` into the front of `scratch`; returns it and the unused rest.
+fn split_normalized<'s>(
+    json: &str,
+    scratch: &'s mut [u8],
+) -> Result<(&'s [u8], &'s mut [u8]), Error> {
+    let len = json::normalize_into(json, scratch)?.len();
+    let (front, rest) = scratch.split_at_mut(len);
+    Ok((front, rest))
+}
+
+/// A JWS whose signature verified, before any JWT processing: the payload is opaque bytes.
+///
+/// For payloads that are not JWT claims sets (RFC 8037 Appendix A.4 signs plain text).
+#[derive(Clone, Copy, Debug)]
+pub struct VerifiedJws<'b> {
+    header: Header<'b>,
+    payload: &'b [u8],
+    key_index: usize,
+}
+
+impl<'b> VerifiedJws<'b> {
+    /// The header.
+    #[must_use]
+    pub const fn header(&self) -> &Header<'b> {
+        &self.header
+    }
+
+    /// The payload bytes as signed.
+    #[must_use]
+    pub const fn payload(&self) -> &'b [u8] {
+        self.payload
+    }
+
+    /// Index of the key that verified.
+    #[must_use]
+    pub const fn key_index(&self) -> usize {
+        self.key_index
+    }
+}
+
+/// Verifies tokens against a set of keys and a [`Policy`]. Cheap to build and `Copy`.
+///
+/// ```
+/// use edjwt::{Error, Policy, Verifier, VerifyingKey};
+/// # fn main() -> Result<(), Error> {
+/// let key = VerifyingKey::from_pem(
+///     "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n-----END PUBLIC KEY-----\n",
+/// )?;
+/// let keys = [key];
+/// let verifier = Verifier::new(&keys, Policy::new());
+/// let mut buf = [0u8; 512];
+/// assert_eq!(verifier.verify("abc.def.ghi", 1_700_000_000, &mut buf).err(), Some(Error::Malformed));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Verifier<'k, 'p> {
+    keys: &'k [VerifyingKey],
+    policy: Policy<'p>,
+}
+
+impl<'k, 'p> Verifier<'k, 'p> {
+    /// A verifier trusting exactly `keys` (a [`KeySet`](crate::KeySet) derefs to a slice).
+    #[must_use]
+    pub const fn new(keys: &'k [VerifyingKey], policy: Policy<'p>) -> Self {
+        Verifier { keys, policy }
+    }
+
+    /// The policy.
+    #[must_use]
+    pub const fn policy(&self) -> &Policy<'p> {
+        &self.policy
+    }
+
+    /// Verifies a compact token at time `now` (seconds since the Unix epoch), decoding into
+    /// `buf`: a buffer as long as the token always suffices, so
+    /// `[0u8; DEFAULT_MAX_TOKEN_LEN]` fits every token the default limits accept.
+    ///
+    /// Order: split → limits → header → key selection → signature → claims → policy.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the token classes; claim and policy errors only once the signature
+    /// verified.
+    pub fn verify<'b>(
+        &self,
+        token: &str,
+        now: u64,
+        buf: &'b mut [u8],
+    ) -> Result<Verified<'b>, Error> {
+        let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
+        self.verify_untrusted(&untrusted, now)
+    }
+
+    /// Like [`verify`](Self::verify) for the value of an `Authorization` header (`None` when
+    /// the request has none); see [`bearer_token`] for `missing-token` vs `malformed`.
+    ///
+    /// # Errors
+    /// As for [`bearer_token`] and [`verify`](Self::verify).
+    pub fn verify_authorization<'b>(
+        &self,
+        authorization: Option<&str>,
+        now: u64,
+        buf: &'b mut [u8],
+    ) -> Result<Verified<'b>, Error> {
+        self.verify(bearer_token(authorization)?, now, buf)
+    }
+
+    /// Finishes verifying a token parsed with [`UntrustedToken::parse`].
+    ///
+    /// # Errors
+    /// [`Error::UnknownKey`], [`Error::BadSignature`], then the claims errors
+    /// ([`Error::Malformed`] for a payload that is not a strict JSON object,
+    /// [`Error::InvalidClaim`]) and the policy errors.
+    pub fn verify_untrusted<'b>(
+        &self,
+        token: &UntrustedToken<'_, 'b>,
+        now: u64,
+    ) -> Result<Verified<'b>, Error> {
+        let key_index = token.verify_signature(self.keys)?;
+        // RFC 7519 §7.2 step 10: the payload must be a JSON object, parsed only now.
+        let claims = Claims::parse(token.payload)?;
+        self.policy.check(&token.header, &claims, now)?;
+        Ok(Verified {
+            header: token.header,
+            claims,
+            key_index,
+        })
+    }
+
+    /// Verifies only the JWS signature (RFC 7515), leaving the payload uninterpreted: no
+    /// claims, no policy, no time. For JWT use [`verify`](Self::verify).
+    ///
+    /// # Errors
+    /// The format, header, key and signature errors of [`verify`](Self::verify).
+    pub fn verify_jws<'b>(&self, token: &str, buf: &'b mut [u8]) -> Result<VerifiedJws<'b>, Error> {
+        let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
+        let key_index = untrusted.verify_signature(self.keys)?;
+        Ok(VerifiedJws {
+            header: untrusted.header,
+            payload: untrusted.payload,
+            key_index,
+        })
+    }
+}
