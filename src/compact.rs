@@ -20,8 +20,9 @@ pub(crate) struct Segments<'t> {
 
 /// Splits a token after checking the size limits, before any decoding.
 ///
-/// Exactly three segments (two `.`); header and signature non-empty. The payload must be
-/// non-empty too: a JWT claims set is at least `{}`.
+/// Exactly three segments (two `.`) and a non-empty header. The other segments are checked
+/// after the header, so that `{"alg":"none"}` with an empty signature, or an HS256 token
+/// with its 32-byte MAC, is reported as `unsupported-algorithm`, the reason that matters.
 pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>, Error> {
     if token.len() > limits.max_token_len {
         return Err(Error::TokenTooLarge);
@@ -31,10 +32,7 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
         return Err(Error::HeaderTooLarge);
     }
     let (payload, signature) = rest.split_once('.').ok_or(Error::Malformed)?;
-    if header.is_empty() || payload.is_empty() || signature.len() != SIGNATURE_B64_LEN {
-        return Err(Error::Malformed);
-    }
-    if signature.contains('.') {
+    if header.is_empty() || signature.contains('.') {
         return Err(Error::Malformed);
     }
     let signing_len = header.len().saturating_add(1).saturating_add(payload.len());
@@ -78,6 +76,9 @@ pub(crate) fn decode<'b>(
 
 /// Decodes the 86-character signature segment.
 pub(crate) fn decode_signature(segment: &str) -> Result<[u8; 64], Error> {
+    if segment.len() != SIGNATURE_B64_LEN {
+        return Err(Error::Malformed);
+    }
     let mut sig = [0u8; 64];
     let decoded = Base64UrlUnpadded::decode(segment, &mut sig).map_err(|_| Error::Malformed)?;
     if decoded.len() != 64 {

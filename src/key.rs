@@ -193,8 +193,23 @@ impl VerifyingKey {
         }
     }
 
-    /// Verifies an Ed25519 signature (RFC 8032 §5.1.7, with the backend's checks: S < L,
-    /// canonical R and A, no small-order R or A).
+    /// Verifies a raw Ed25519 signature over `message` (RFC 8032 §5.1.7): the same check
+    /// the token path makes over `header.payload`, for tests and non-JWT uses.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] when `signature` is not 64 bytes, [`Error::BadSignature`] when
+    /// it does not verify.
+    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        let signature: &[u8; 64] = signature.try_into().map_err(|_| Error::Malformed)?;
+        if self.verify(message, signature) {
+            Ok(())
+        } else {
+            Err(Error::BadSignature)
+        }
+    }
+
+    /// Verifies an Ed25519 signature with the backend's checks: S < L (no malleability),
+    /// canonical R, R and A not of small order, cofactored equation (RFC 8032 §5.1.7).
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         self.key
             .verify(message, &Signature::new(*signature))

@@ -31,8 +31,8 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
     }
 
     /// Parses a compact token: limits, then three segments, then strict base64url of the
-    /// header, the header JSON (`alg`, `crit`, `b64`, `kid`, `typ`), then the payload's and
-    /// the signature's base64url. The payload JSON is not looked at before the signature
+    /// header, the header JSON (`alg`, `crit`, `b64`, `kid`, `typ`), then the signature's and
+    /// the payload's base64url. The payload JSON is not looked at before the signature
     /// verified.
     ///
     /// # Errors
@@ -48,8 +48,13 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         let segments = compact::split(token, limits)?;
         let (header_json, rest) = compact::decode(segments.header, buf)?;
         let header = Header::parse(header_json)?;
-        let (payload, _) = compact::decode(segments.payload, rest)?;
         let signature = compact::decode_signature(segments.signature)?;
+        // An empty payload is a legal JWS (detached content, RFC 7515 Appendix F) but never
+        // a JWT, and this crate verifies no detached content.
+        if segments.payload.is_empty() {
+            return Err(Error::Malformed);
+        }
+        let (payload, _) = compact::decode(segments.payload, rest)?;
         Ok(UntrustedToken {
             segments,
             header,
