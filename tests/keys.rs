@@ -1,0 +1,333 @@
+//! Key loading: PEM, DER, JWK, JWKS text (no `std`) and files (`std`), with the real
+//! `openssl` output in `fixtures/interop/` and refused keys in `fixtures/keys/`.
+
+mod common;
+
+use edjwt::{Error, KeySet, VerifyingKey, MAX_KID_LEN};
+
+const KEY1_PEM: &str = include_str!("fixtures/interop/key1.public.pem");
+const KEY1_JWK: &str = include_str!("fixtures/interop/key1.jwk.json");
+const JWKS: &str = include_str!("fixtures/interop/jwks.json");
+
+#[test]
+fn pem_variants_load_the_same_key() {
+    let key = VerifyingKey::from_pem(KEY1_PEM).unwrap();
+    let crlf = KEY1_PEM.replace('\n', "\r\n");
+    assert_eq!(VerifyingKey::from_pem(&crlf).unwrap(), key);
+    let padded = format!("\n\n  {KEY1_PEM}\n\n");
+    assert_eq!(VerifyingKey::from_pem(&padded).unwrap(), key);
+    let no_newline = KEY1_PEM.trim_end();
+    assert_eq!(VerifyingKey::from_pem(no_newline).unwrap(), key);
+}
+
+#[test]
+fn refused_pems_say_why() {
+    let cases: &[(&str, Error)] = &[
+        (
+            include_str!("fixtures/interop/key1.private.pem"),
+            Error::PrivateKey,
+        ),
+        (
+            include_str!("fixtures/keys/small_order.public.pem"),
+            Error::WeakKey,
+        ),
+        (
+            include_str!("fixtures/keys/noncanonical.public.pem"),
+            Error::WeakKey,
+        ),
+        (
+            include_str!("fixtures/keys/noncanonical_not_small_order.public.pem"),
+            Error::WeakKey,
+        ),
+        (
+            include_str!("fixtures/keys/rsa.public.pem"),
+            Error::UnsupportedKey,
+        ),
+        (
+            include_str!("fixtures/keys/x25519.public.pem"),
+            Error::UnsupportedKey,
+        ),
+        (
+            include_str!("fixtures/keys/ed448.public.pem"),
+            Error::UnsupportedKey,
+        ),
+        ("", Error::InvalidKey),
+        (
+            "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n",
+            Error::InvalidKey,
+        ),
+        (
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            Error::UnsupportedKey,
+        ),
+        (
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+            Error::PrivateKey,
+        ),
+    ];
+    for (pem, want) in cases {
+        assert_eq!(VerifyingKey::from_pem(pem).err(), Some(*want), "{pem}");
+    }
+    // Mismatched END label, non-base64 body, padding in the middle, wrong length.
+    let body = KEY1_PEM.lines().nth(1).unwrap();
+    for bad in [
+        format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PRIVATE KEY-----\n"),
+        format!("-----BEGIN PUBLIC KEY-----\n{body}!\n-----END PUBLIC KEY-----\n"),
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            &body[..40]
+        ),
+        format!("-----BEGIN PUBLIC KEY-----\n{body}{body}\n-----END PUBLIC KEY-----\n"),
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{} {}\n-----END PUBLIC KEY-----\n",
+            &body[..20],
+            &body[20..]
+        ),
+    ] {
+        assert_eq!(
+            VerifyingKey::from_pem(&bad).err(),
+            Some(Error::InvalidKey),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn spki_der_is_exact() {
+    let der = include_bytes!("fixtures/interop/key1.public.der");
+    let key = VerifyingKey::from_spki_der(der).unwrap();
+    assert_eq!(key, VerifyingKey::from_pem(KEY1_PEM).unwrap());
+    let mut trailing = der.to_vec();
+    trailing.push(0);
+    assert_eq!(
+        VerifyingKey::from_spki_der(&trailing),
+        Err(Error::InvalidKey)
+    );
+    assert_eq!(
+        VerifyingKey::from_spki_der(&der[..43]),
+        Err(Error::InvalidKey)
+    );
+    assert_eq!(
+        VerifyingKey::from_spki_der(&der[12..]),
+        Err(Error::InvalidKey)
+    );
+    let mut x25519 = der.to_vec();
+    x25519[8] = 0x6e;
+    assert_eq!(
+        VerifyingKey::from_spki_der(&x25519),
+        Err(Error::UnsupportedKey)
+    );
+    assert_eq!(VerifyingKey::from_slice(&der[12..]).unwrap(), key);
+    assert_eq!(VerifyingKey::from_slice(&der[11..]), Err(Error::InvalidKey));
+}
+
+#[test]
+fn jwk_rules() {
+    let key = VerifyingKey::from_jwk(KEY1_JWK).unwrap();
+    assert_eq!(key.kid(), Some("key-1"));
+    assert_eq!(
+        key.to_bytes(),
+        VerifyingKey::from_pem(KEY1_PEM).unwrap().to_bytes()
+    );
+    let x = "97dNkpg5LIKmWryJb-_cFXeurwA3_mFNZIXQa6ReBvs";
+    let jwk = |extra: &str| format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"{extra}}}"#);
+    let cases: Vec<(String, Result<(), Error>)> = vec![
+        (jwk(""), Ok(())),
+        (
+            jwk(r#","use":"sig","alg":"EdDSA","key_ops":["verify"]"#),
+            Ok(()),
+        ),
+        (jwk(r#","alg":"Ed25519""#), Ok(())),
+        (jwk(r#","x5c":["MIIB"],"ext":true"#), Ok(())),
+        (
+            jwk(r#","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A""#),
+            Err(Error::PrivateKey),
+        ),
+        (jwk(r#","use":"enc""#), Err(Error::UnsupportedKey)),
+        (jwk(r#","alg":"ES256""#), Err(Error::UnsupportedKey)),
+        (jwk(r#","key_ops":["sign"]"#), Err(Error::UnsupportedKey)),
+        (jwk(r#","x":"dup""#), Err(Error::InvalidKey)),
+        (jwk(r#","kid":1"#), Err(Error::InvalidKey)),
+        (
+            jwk(&format!(r#","kid":"{}""#, "k".repeat(MAX_KID_LEN + 1))),
+            Err(Error::InvalidKey),
+        ),
+        (
+            format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}"}}"#),
+            Err(Error::UnsupportedKey),
+        ),
+        (
+            format!(r#"{{"kty":"EC","crv":"Ed25519","x":"{x}"}}"#),
+            Err(Error::UnsupportedKey),
+        ),
+        (
+            format!(r#"{{"crv":"Ed25519","x":"{x}"}}"#),
+            Err(Error::InvalidKey),
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519"}"#.to_string(),
+            Err(Error::InvalidKey),
+        ),
+        (
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}="}}"#),
+            Err(Error::InvalidKey),
+        ),
+        (
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, &x[..42]),
+            Err(Error::InvalidKey),
+        ),
+        (
+            format!(
+                r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#,
+                x.replace('-', "+")
+            ),
+            Err(Error::InvalidKey),
+        ),
+        (
+            r#"{"kty":"OKP","crv":"Ed25519","x":"AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#
+                .to_string(),
+            Err(Error::WeakKey),
+        ),
+        (
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}} x"#),
+            Err(Error::InvalidKey),
+        ),
+        (
+            include_str!("fixtures/keys/jwk_wrong_kty.json").to_string(),
+            Err(Error::UnsupportedKey),
+        ),
+        (
+            include_str!("fixtures/keys/jwk_private.json").to_string(),
+            Err(Error::PrivateKey),
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(VerifyingKey::from_jwk(&text).map(|_| ()), want, "{text}");
+    }
+    // A kid written with escapes is stored unescaped.
+    let escaped = jwk(r#","kid":"key\u002d1""#);
+    assert_eq!(
+        VerifyingKey::from_jwk(&escaped).unwrap().kid(),
+        Some("key-1")
+    );
+}
+
+#[test]
+fn jwks_skips_foreign_keys_and_fails_on_bad_ed25519_ones() {
+    let set = KeySet::<8>::from_jwks(JWKS).unwrap();
+    assert_eq!(
+        set.iter().map(|k| k.kid().unwrap()).collect::<Vec<_>>(),
+        ["key-1", "key-2"]
+    );
+    let ec = include_str!("fixtures/keys/jwk_wrong_kty.json");
+    let mixed = format!(
+        r#"{{"keys":[{ec},{}]}}"#,
+        include_str!("fixtures/interop/key1.jwk.json")
+    );
+    assert_eq!(KeySet::<8>::from_jwks(&mixed).unwrap().len(), 1);
+    let only_foreign = format!(r#"{{"keys":[{ec}]}}"#);
+    assert_eq!(
+        KeySet::<8>::from_jwks(&only_foreign).err(),
+        Some(Error::UnsupportedKey)
+    );
+    let private = include_str!("fixtures/keys/jwk_private.json");
+    let with_private = format!(
+        r#"{{"keys":[{},{private}]}}"#,
+        include_str!("fixtures/interop/key1.jwk.json")
+    );
+    let mut set = KeySet::<8>::new();
+    assert_eq!(set.add_jwks(&with_private), Err(Error::PrivateKey));
+    assert!(set.is_empty(), "a failed document leaves the set unchanged");
+    for bad in [
+        r#"{"keys":{}}"#,
+        r#"{"keys":[1]}"#,
+        r#"{"kets":[]}"#,
+        "[]",
+        r#"{"keys":[]}"#,
+    ] {
+        assert!(KeySet::<8>::from_jwks(bad).is_err(), "{bad}");
+    }
+    assert_eq!(KeySet::<1>::from_jwks(JWKS).err(), Some(Error::KeySetFull));
+}
+
+#[test]
+fn add_text_detects_the_form() {
+    let mut set = KeySet::<8>::new();
+    assert_eq!(set.add_text(KEY1_PEM), Ok(1));
+    assert_eq!(set.add_text(KEY1_JWK), Ok(1));
+    assert_eq!(set.add_text(JWKS), Ok(2));
+    assert_eq!(set.add_text("hello"), Err(Error::InvalidKey));
+    assert_eq!(set.len(), 4);
+}
+
+#[test]
+fn debug_shows_kid_and_public_x_only() {
+    let key = VerifyingKey::from_jwk(KEY1_JWK).unwrap();
+    let shown = format!("{key:?}");
+    assert!(
+        shown.contains("key-1") && shown.contains("97dNkpg5LIKmWryJb-_cFXeurwA3_mFNZIXQa6ReBvs"),
+        "{shown}"
+    );
+}
+
+#[cfg(feature = "std")]
+mod files {
+    use std::io::ErrorKind;
+
+    use super::*;
+
+    const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+    fn key_error(e: &std::io::Error) -> Option<Error> {
+        e.get_ref().and_then(|i| i.downcast_ref::<Error>()).copied()
+    }
+
+    #[test]
+    fn every_file_form_loads() {
+        let pem = VerifyingKey::from_file(format!("{DIR}/interop/key1.public.pem")).unwrap();
+        let der = VerifyingKey::from_file(format!("{DIR}/interop/key1.public.der")).unwrap();
+        let jwk = VerifyingKey::from_file(format!("{DIR}/interop/key1.jwk.json")).unwrap();
+        assert_eq!(pem, der);
+        assert_eq!(pem.to_bytes(), jwk.to_bytes());
+        let set = KeySet::<4>::from_file(format!("{DIR}/interop/jwks.json")).unwrap();
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn file_errors_keep_their_kind_and_reason() {
+        let e = VerifyingKey::from_file(format!("{DIR}/nope.pem")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        for (file, want) in [
+            ("interop/key1.private.pem", Error::PrivateKey),
+            ("keys/small_order.public.pem", Error::WeakKey),
+            ("keys/rsa.public.pem", Error::UnsupportedKey),
+            ("keys/jwk_private.json", Error::PrivateKey),
+            ("interop/jwks.json", Error::InvalidKey),
+            ("interop/README.md", Error::InvalidKey),
+        ] {
+            let e = VerifyingKey::from_file(format!("{DIR}/{file}")).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidData, "{file}");
+            assert_eq!(key_error(&e), Some(want), "{file}");
+        }
+    }
+
+    #[test]
+    fn oversized_files_are_refused_without_reading_them_whole() {
+        let path = std::env::temp_dir().join(format!("edjwt-big-{}.pem", std::process::id()));
+        std::fs::write(&path, vec![b' '; edjwt::MAX_KEY_FILE_LEN + 1]).unwrap();
+        let e = KeySet::<1>::from_file(&path).unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(key_error(&e), Some(Error::InvalidKey));
+    }
+
+    #[test]
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    fn now_is_the_system_clock() {
+        let now = edjwt::now();
+        let std_now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert!(now.abs_diff(std_now) <= 1);
+    }
+}
