@@ -1,1 +1,1 @@
-#![no_std]
+//! C ABI for edjwt (work in progress).

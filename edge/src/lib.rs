@@ -1,1 +1,1 @@
-#![no_std]
+//! edjwt as a WebAssembly edge module (work in progress).
