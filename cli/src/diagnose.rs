@@ -175,19 +175,21 @@ fn missing_claim_hint(verified: &Verified<'_>, expected: &Expected<'_>) -> Optio
                 .to_owned(),
         );
     }
-    let why = if expected.max_age.is_some() && claims.issued_at().is_none() {
-        "iat (needed by --max-age)".to_owned()
+    let (name, flag) = if expected.max_age.is_some() && claims.issued_at().is_none() {
+        ("iat".to_owned(), "--max-age")
     } else if !expected.issuers.is_empty() && claims.issuer().is_none() {
-        "iss (required by --iss)".to_owned()
+        ("iss".to_owned(), "--iss")
     } else if !expected.audiences.is_empty() && claims.audience().is_none() {
-        "aud (required by --aud)".to_owned()
+        ("aud".to_owned(), "--aud")
     } else if expected.subject.is_some() && claims.subject().is_none() {
-        "sub (required by --sub)".to_owned()
+        ("sub".to_owned(), "--sub")
     } else {
         let name = expected.required.iter().find(|n| !claims.contains(n))?;
-        format!("{} (required by --require)", quote(name))
+        (quote(name), "--require")
     };
-    Some(format!("the token has no {why} claim"))
+    Some(format!(
+        "the token has no {name} claim, which {flag} requires"
+    ))
 }
 
 /// Names the registered claim of the wrong type in a signed payload.
