@@ -87,21 +87,21 @@ fn claim_hint(
 ) -> Option<String> {
     let claims = verified.claims();
     let leeway = expected.leeway;
-    let clock = format!("now is {}, leeway {leeway} s", utc(now));
+    let clock = format!("now {}, leeway {leeway} s", utc(now));
     Some(match error {
         Error::Expired => {
             let exp = claims.expires_at()?.seconds();
             format!(
-                "the token expired {} at {} ({clock})",
-                relative(exp, now),
-                utc(exp)
+                "the token expired at {}, {} ({clock})",
+                utc(exp),
+                relative(exp, now)
             )
         }
         Error::NotYetValid => {
             let nbf = claims.not_before()?.seconds_ceil();
             format!(
-                "the token is valid only from {} on, {} ({clock}); check the clocks of the \
-                 issuer and of this machine",
+                "the token is valid from {}, {} ({clock}); check the clocks of the issuer \
+                 and of this machine",
                 utc(nbf),
                 relative(nbf, now)
             )
@@ -109,18 +109,18 @@ fn claim_hint(
         Error::IssuedInFuture => {
             let iat = claims.issued_at()?.seconds_ceil();
             format!(
-                "the token says it was issued at {}, {} ({clock}): the issuer's clock is ahead \
-                 or this machine's is behind",
+                "the token says it was issued at {}, {} in the future ({clock}): the \
+                 issuer's clock is ahead or this machine's is behind",
                 utc(iat),
-                relative(iat, now)
+                span(iat.saturating_sub(now))
             )
         }
         Error::TooOld => {
             let iat = claims.issued_at()?.seconds();
             format!(
-                "the token was issued {} at {}; --max-age allows {} (plus {leeway} s leeway)",
-                relative(iat, now),
+                "the token was issued at {}, {}; --max-age allows {} (plus {leeway} s leeway)",
                 utc(iat),
+                relative(iat, now),
                 span(expected.max_age.unwrap_or_default())
             )
         }
@@ -272,14 +272,14 @@ fn key_hint(error: Error, token: &str, keys: &LoadedKeys) -> Option<String> {
     }
     let tried = match &kid {
         Some(kid) => format!(
-            "kid {} selects {} of {} key(s): {}",
+            "kid {} selects {} of {} key(s) ({})",
             quote(kid),
             candidates.len(),
             keys.set.len(),
             list(&candidates)
         ),
         None => format!(
-            "the token has no kid; tried all {} key(s): {}",
+            "the token has no kid, so all {} key(s) were tried ({})",
             keys.set.len(),
             list(&candidates)
         ),

@@ -75,9 +75,8 @@ fn key_error(path: &Path, error: Error) -> String {
     let name = path.display();
     let arg = shell_word(&name.to_string());
     let head = sniff(path);
-    const NEW_PAIR: &str = "make an Ed25519 pair with `edjwt keygen --private private.pem \
-                            --public public.pem` or `openssl genpkey -algorithm Ed25519 -out \
-                            private.pem && openssl pkey -in private.pem -pubout -out public.pem`";
+    const NEW_PAIR: &str =
+        "make an Ed25519 pair: edjwt keygen --private private.pem --public public.pem";
     match error {
         Error::PrivateKey if head.is_json => format!(
             "key file {name} holds a PRIVATE JWK (it has a \"d\" member); pass the public JWK \
@@ -89,8 +88,7 @@ fn key_error(path: &Path, error: Error) -> String {
         ),
         Error::WeakKey => format!(
             "key file {name} holds a weak Ed25519 public key (small-order or non-canonical \
-             encoding) that could accept forged tokens; refusing it. Replace the key pair: \
-             {NEW_PAIR}"
+             encoding) that could accept forged tokens; replace it ({NEW_PAIR})"
         ),
         Error::UnsupportedKey if head.is_certificate => format!(
             "key file {name} holds an X.509 certificate; pass its public key: \
