@@ -298,14 +298,19 @@ fn key_hint(error: Error, token: &str, keys: &LoadedKeys) -> Option<String> {
             .verify_jws(token, &mut buf)
             .is_ok()
     };
+    let fails = if candidates.len() == 1 {
+        "it does not"
+    } else {
+        "none"
+    };
     Some(match others.iter().find(verifies) {
         Some(&i) => format!(
-            "{tried}; none verifies the signature, but {} does: the token's kid names the \
+            "{tried}; {fails} verify the signature, but {} does: the token's kid names the \
              wrong key",
             keys.describe(i)
         ),
         None => format!(
-            "{tried}; none verifies the signature: the token was signed with another key \
+            "{tried}; {fails} verify the signature: the token was signed with another key \
              (another environment?) or changed after signing"
         ),
     })

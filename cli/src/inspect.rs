@@ -50,7 +50,8 @@ pub(crate) fn run(args: InspectArgs) -> Result<(), Failure> {
 
     out(BANNER);
     out("header:");
-    out(&pretty(untrusted.header().json()).unwrap_or_else(|| untrusted.header().json().to_owned()));
+    let header = untrusted.header().json();
+    out(&pretty(header).unwrap_or_else(|| terminal_safe_json(header)));
 
     // The core hands out no claims before the signature verified (by design), so the
     // payload part is decoded here, for display only. `parse` already checked it is

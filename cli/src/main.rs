@@ -62,9 +62,8 @@ enum Command {
     /// Sign a token with an Ed25519 private key (for tests and debugging).
     Sign(sign::SignArgs),
     /// Make a key, sign a token, verify it, and watch tampered and expired copies fail.
-    #[command(
-        after_help = "Example:\n  edjwt demo\n\nNeeds no files; exit 0 when every step behaved as expected."
-    )]
+    #[command(after_help = "Example:\n  edjwt demo\n\n\
+                            Needs no files; exit 0 when every step behaved as expected.")]
     Demo,
 }
 

@@ -127,7 +127,7 @@ pub(crate) fn run(args: SignArgs) -> Result<(), Failure> {
     let now = args.now.unwrap_or_else(edjwt::now);
     let claims = build_claims(&args, now)?;
     let mut header = Map::new();
-    header.insert("alg".into(), Value::from(args.alg.to_possible_value_name()));
+    header.insert("alg".into(), Value::from(args.alg.as_str()));
     header.insert("typ".into(), Value::from(args.typ.clone()));
     if let Some(kid) = args.kid.as_ref().or(key.kid.as_ref()) {
         header.insert("kid".into(), Value::from(kid.clone()));
@@ -139,7 +139,8 @@ pub(crate) fn run(args: SignArgs) -> Result<(), Failure> {
 }
 
 impl Alg {
-    fn to_possible_value_name(self) -> &'static str {
+    /// The header value.
+    fn as_str(self) -> &'static str {
         match self {
             Alg::EdDsa => "EdDSA",
             Alg::Ed25519 => "Ed25519",

@@ -290,6 +290,27 @@ mod tests {
     }
 
     #[test]
+    fn pkcs8_v2_with_public_key() {
+        let pair = KeyPair::from_seed(Seed::new(SEED));
+        let v2 = |public: &[u8]| {
+            let mut der = PKCS8_V2_PREFIX.to_vec();
+            der.extend_from_slice(&SEED);
+            der.extend_from_slice(&PKCS8_V2_PUBLIC);
+            der.extend_from_slice(public);
+            der
+        };
+        let loaded = parse(&v2(&pair.pk[..]), "k").unwrap();
+        assert_eq!(loaded.pair.pk, pair.pk);
+        let mut wrong = *pair.pk;
+        wrong[0] ^= 1;
+        assert!(parse(&v2(&wrong), "k")
+            .err()
+            .unwrap()
+            .contains("does not match"));
+        assert!(parse(&v2(&pair.pk[..31]), "k").is_err());
+    }
+
+    #[test]
     fn refusals() {
         let err = |text: &str| parse(text.as_bytes(), "k.pem").err().unwrap();
         assert!(
