@@ -207,10 +207,7 @@ fn invalid_claim_hint(payload: &str) -> Option<String> {
         let Some(value) = claims.get(name) else {
             continue;
         };
-        let valid = value.as_number().is_some_and(|n| {
-            !n.to_string().starts_with('-') && n.as_f64().is_some_and(|f| f < 9.2e18)
-        });
-        if !valid {
+        if crate::inspect::numeric_date(value).is_none() {
             return Some(format!(
                 "the signature is valid, but {name} is {}; it must be a non-negative number of \
                  seconds since 1970 (a NumericDate, RFC 7519)",

@@ -35,14 +35,7 @@ fn read_stdin() -> Result<String, Failure> {
     if stdin.is_terminal() {
         crate::output::err("reading the token from standard input (end with Ctrl-D)...");
     }
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(MAX_INPUT)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    stdin
-        .lock()
-        .take(limit)
-        .read_to_end(&mut bytes)
+    let bytes = read_bounded(stdin.lock(), MAX_INPUT)
         .map_err(|e| Failure::Usage(format!("cannot read standard input: {e}")))?;
     if bytes.len() > MAX_INPUT {
         return Err(Refusal::new(
@@ -53,6 +46,14 @@ fn read_stdin() -> Result<String, Failure> {
     }
     String::from_utf8(bytes)
         .map_err(|_| Refusal::new(Error::Malformed, "standard input is not UTF-8 text").into())
+}
+
+/// Reads at most `limit + 1` bytes: enough to tell a reader at the limit from one over it.
+pub(crate) fn read_bounded(reader: impl Read, limit: usize) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    reader.take(cap).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The token in `input`: surrounding whitespace trimmed, and an `Authorization` header value

@@ -101,15 +101,7 @@ pub(crate) fn run(args: InspectArgs) -> Result<(), Failure> {
 
 /// `2023-11-14T23:13:20Z  expires in 58 min 20 s`.
 fn describe_time(name: &str, value: &serde_json::Value, now: u64) -> String {
-    let seconds = value.as_number().and_then(|n| {
-        if n.to_string().starts_with('-') {
-            return None;
-        }
-        // Whole seconds, rounded down; a float beyond u64 saturates and is shown as such.
-        n.as_u64()
-            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(saturating_seconds))
-    });
-    let Some(t) = seconds else {
+    let Some(t) = numeric_date(value) else {
         return format!(
             "{} is not a NumericDate: `edjwt verify` rejects it (invalid-claim)",
             terminal_safe_json(&value.to_string())
@@ -125,6 +117,20 @@ fn describe_time(name: &str, value: &serde_json::Value, now: u64) -> String {
         (_, false) => format!("issued in the future ({when})"),
     };
     format!("{}  {note}", utc(t))
+}
+
+/// A claim value as the core reads a `NumericDate` (RFC 7519 §2): a JSON number, not
+/// negative (not even `-0`), at most `i64::MAX` seconds, rounded down. `None` for what the
+/// core calls `invalid-claim`.
+pub(crate) fn numeric_date(value: &serde_json::Value) -> Option<u64> {
+    let n = value.as_number()?;
+    if n.to_string().starts_with('-') {
+        return None;
+    }
+    let seconds = n
+        .as_u64()
+        .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(saturating_seconds))?;
+    (seconds <= u64::try_from(i64::MAX).unwrap_or(u64::MAX)).then_some(seconds)
 }
 
 /// `f` (finite, non-negative) as whole seconds, rounded down and capped at `u64::MAX`.

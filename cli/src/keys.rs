@@ -1,12 +1,13 @@
 //! Verifying keys from `--key` files, and what to tell the operator when a file is unusable.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use base64ct::{Base64, Encoding};
 use edjwt::{Error, KeySet, VerifyingKey, MAX_KEY_FILE_LEN};
 
 use crate::failure::Failure;
+use crate::input::read_bounded;
 
 /// Capacity of the key set built from all `--key` files: ample for a JWKS with rotation
 /// (identity providers publish 2–10 keys), and the bound on signature checks per token.
@@ -126,13 +127,10 @@ struct Head {
 }
 
 fn sniff(path: &Path) -> Head {
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(MAX_KEY_FILE_LEN).unwrap_or(u64::MAX);
-    let read = std::fs::File::open(path)
-        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes));
-    if read.is_err() {
+    let Ok(bytes) = std::fs::File::open(path).and_then(|f| read_bounded(f, MAX_KEY_FILE_LEN))
+    else {
         return Head::default();
-    }
+    };
     let text = String::from_utf8_lossy(&bytes);
     let trimmed = text.trim_start();
     let mut head = Head {

@@ -1,13 +1,14 @@
 //! Ed25519 signing keys: reading PKCS#8 (as `openssl genpkey -algorithm Ed25519` writes it)
 //! or a private JWK, writing PKCS#8/SPKI PEM for `keygen`, and signing compact tokens.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use ed25519_compact::{KeyPair, Seed};
 
 use crate::failure::Failure;
+use crate::input::read_bounded;
 use crate::keys::{der_key_type, pem_der, shell_word};
 
 /// DER of a PKCS#8 v1 `PrivateKeyInfo` for Ed25519 (RFC 8410 §7) up to the 32-byte seed:
@@ -61,13 +62,7 @@ pub(crate) fn load(path: &Path) -> Result<SigningKey, Failure> {
 }
 
 fn read_small(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let limit = u64::try_from(MAX_FILE_LEN)
-        .unwrap_or(u64::MAX)
-        .saturating_add(1);
-    std::fs::File::open(path)?
-        .take(limit)
-        .read_to_end(&mut bytes)?;
+    let bytes = read_bounded(std::fs::File::open(path)?, MAX_FILE_LEN)?;
     if bytes.len() > MAX_FILE_LEN {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,

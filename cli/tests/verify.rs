@@ -451,3 +451,53 @@ fn key_errors_come_before_token_errors() {
     // An unusable key is the operator's configuration problem: exit 2 even for a bad token.
     edjwt(&["verify", "--key", "/nonexistent.pem", "garbage"], None).assert_code(2);
 }
+
+#[test]
+fn claim_problems_behind_a_valid_signature() {
+    // Tokens the core refuses after the signature verified, minted with `sign`.
+    let private = interop("key1.private.pem");
+    let public = interop("key1.public.pem");
+    let sign = |extra: &[&str]| {
+        let mut args = vec!["sign", "--key", private.as_str(), "--now", NOW];
+        args.extend_from_slice(extra);
+        let run = edjwt(&args, None);
+        run.assert_code(0);
+        assert!(
+            run.stderr.contains("warning: edjwt verifiers will reject"),
+            "{run:#?}"
+        );
+        run.stdout.trim_end().to_owned()
+    };
+    let tok = sign(&["--claim", "exp=\"1700003600\""]);
+    let run = edjwt(&["verify", "--key", &public, "--now", NOW, &tok], None);
+    run.assert_rejected("invalid-claim");
+    assert!(
+        run.stderr.contains(r#"exp is the string "1700003600""#),
+        "{run:#?}"
+    );
+    let run = edjwt(&["inspect", &tok], None);
+    run.assert_code(0);
+    assert!(
+        run.stdout.contains("is not a NumericDate"),
+        "{}",
+        run.stdout
+    );
+
+    let tok = sign(&["--claim", "aud=5"]);
+    let run = edjwt(&["verify", "--key", &public, "--now", NOW, &tok], None);
+    run.assert_rejected("invalid-claim");
+    assert!(
+        run.stderr.contains("aud is neither a string nor an array"),
+        "{run:#?}"
+    );
+
+    let deep = format!("{{\"x\":{}1{}}}", "[".repeat(40), "]".repeat(40));
+    let tok = sign(&["--claims-json", &deep]);
+    let run = edjwt(&["verify", "--key", &public, "--now", NOW, &tok], None);
+    run.assert_rejected("nesting-too-deep");
+    assert!(
+        run.stderr
+            .contains("the signature is valid, but the claims are not nested"),
+        "{run:#?}"
+    );
+}
