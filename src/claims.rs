@@ -120,24 +120,19 @@ impl<'a> Claims<'a> {
             Value::Number(n) => NumericDate::parse(n).ok(),
             _ => None,
         };
-        // Short names first: most members of a claims set are not registered claims.
-        if name.raw().len() > 3 && name.as_str().is_some() {
+        // Every registered claim name has three letters: one `match` on them.
+        let Some(short) = name.ascii_bytes::<3>() else {
             return Some(());
-        }
-        if name == "iss" {
-            self.iss = Some(string(value)?);
-        } else if name == "sub" {
-            self.sub = Some(string(value)?);
-        } else if name == "aud" {
-            self.aud = Some(Audience::from_value(value)?);
-        } else if name == "exp" {
-            self.exp = Some(date(value)?);
-        } else if name == "nbf" {
-            self.nbf = Some(date(value)?);
-        } else if name == "iat" {
-            self.iat = Some(date(value)?);
-        } else if name == "jti" {
-            self.jti = Some(string(value)?);
+        };
+        match &short {
+            b"iss" => self.iss = Some(string(value)?),
+            b"sub" => self.sub = Some(string(value)?),
+            b"aud" => self.aud = Some(Audience::from_value(value)?),
+            b"exp" => self.exp = Some(date(value)?),
+            b"nbf" => self.nbf = Some(date(value)?),
+            b"iat" => self.iat = Some(date(value)?),
+            b"jti" => self.jti = Some(string(value)?),
+            _ => {}
         }
         Some(())
     }

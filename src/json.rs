@@ -101,6 +101,21 @@ impl<'a> JsonStr<'a> {
         }
     }
 
+    /// The unescaped text as `N` bytes, when it is exactly `N` ASCII characters: lets short
+    /// member names be matched with one `match` on a byte array instead of a chain of
+    /// string comparisons.
+    pub(crate) fn ascii_bytes<const N: usize>(&self) -> Option<[u8; N]> {
+        if !self.escaped {
+            return self.raw.as_bytes().try_into().ok();
+        }
+        let mut out = [0u8; N];
+        let mut chars = self.chars();
+        for slot in &mut out {
+            *slot = u8::try_from(chars.next()?).ok().filter(u8::is_ascii)?;
+        }
+        chars.next().is_none().then_some(out)
+    }
+
     /// Whether two JSON strings have the same unescaped text.
     fn same_text(&self, other: &JsonStr<'_>) -> bool {
         match (self.escaped, other.escaped) {
@@ -225,11 +240,11 @@ where
     // overlong forms and encoded surrogates (RFC 3629).
     let text = str::from_utf8(input).map_err(|_| Error::Malformed)?;
     let mut c = Cursor::new(text);
-    let mut walk = Walk::new();
     c.skip_ws();
     if c.next() != Some(b'{') {
         return Err(Error::Malformed);
     }
+    let mut walk = Walk::new();
     walk.open(true)?;
     let mut member_key: Option<JsonStr<'a>> = None;
     let mut member_start = 0usize;
@@ -372,17 +387,24 @@ enum State {
 /// Position of one member name in the text, for duplicate detection.
 #[derive(Clone, Copy)]
 struct KeySpan {
+    /// Offset of the first byte after the opening quote.
     start: u32,
-    end: u32,
+    /// Length of the raw (escaped) name.
+    len: u32,
+    escaped: bool,
 }
 
 /// The open containers and the member names of the open objects.
 struct Walk {
     depth: usize,
     is_object: [bool; MAX_JSON_DEPTH],
+    /// Index in `keys` of the first name of each open object.
     key_base: [u16; MAX_JSON_DEPTH],
-    keys: [KeySpan; MAX_JSON_MEMBERS],
-    key_count: usize,
+    /// One bit per name fingerprint seen in each open object: a name whose bit is clear
+    /// cannot be a duplicate, so most names are never compared with anything.
+    seen: [u64; MAX_JSON_DEPTH],
+    /// Names of the open objects (uninitialized beyond its length: nothing to clear).
+    keys: heapless::Vec<KeySpan, MAX_JSON_MEMBERS>,
 }
 
 impl Walk {
@@ -391,20 +413,22 @@ impl Walk {
             depth: 0,
             is_object: [false; MAX_JSON_DEPTH],
             key_base: [0; MAX_JSON_DEPTH],
-            keys: [KeySpan { start: 0, end: 0 }; MAX_JSON_MEMBERS],
-            key_count: 0,
+            seen: [0; MAX_JSON_DEPTH],
+            keys: heapless::Vec::new(),
         }
     }
 
     fn open(&mut self, object: bool) -> Result<(), Error> {
-        let slot = self
-            .is_object
-            .get_mut(self.depth)
-            .ok_or(Error::NestingTooDeep)?;
+        let slot = self.is_object.get_mut(self.depth).ok_or(Error::NestingTooDeep)?;
         *slot = object;
-        let base = u16::try_from(self.key_count).map_err(|_| Error::TooManyMembers)?;
-        if let Some(b) = self.key_base.get_mut(self.depth) {
-            *b = base;
+        if object {
+            let base = u16::try_from(self.keys.len()).map_err(|_| Error::TooManyMembers)?;
+            if let Some(b) = self.key_base.get_mut(self.depth) {
+                *b = base;
+            }
+            if let Some(seen) = self.seen.get_mut(self.depth) {
+                *seen = 0;
+            }
         }
         self.depth = self.depth.checked_add(1).ok_or(Error::NestingTooDeep)?;
         Ok(())
@@ -412,18 +436,16 @@ impl Walk {
 
     fn close(&mut self) {
         self.depth = self.depth.saturating_sub(1);
-        if let Some(&base) = self.key_base.get(self.depth) {
-            // Forget the closed object's names; an array never added any.
-            self.key_count = usize::from(base);
+        if self.is_object.get(self.depth) == Some(&true) {
+            if let Some(&base) = self.key_base.get(self.depth) {
+                // Forget the closed object's names.
+                self.keys.truncate(usize::from(base));
+            }
         }
     }
 
     fn in_object(&self) -> bool {
-        self.depth
-            .checked_sub(1)
-            .and_then(|d| self.is_object.get(d))
-            .copied()
-            .unwrap_or(false)
+        self.depth.checked_sub(1).and_then(|d| self.is_object.get(d)).copied().unwrap_or(false)
     }
 
     /// Records a member name, rejecting a duplicate within the same object.
@@ -432,47 +454,80 @@ impl Walk {
     /// headers and claims sets to reject duplicates (or use the last), and parsers that
     /// disagree on first-wins vs last-wins are an attack surface, so every duplicate fails.
     fn add_key(&mut self, text: &str, start: usize, key: JsonStr<'_>) -> Result<(), Error> {
-        let base = self
-            .depth
-            .checked_sub(1)
-            .and_then(|d| self.key_base.get(d))
-            .map_or(0, |&b| usize::from(b));
-        let earlier = self.keys.get(base..self.key_count).unwrap_or(&[]);
-        for span in earlier {
-            let seen = span_str(text, *span).ok_or(Error::Malformed)?;
-            if seen.same_text(&key) {
-                return Err(Error::Malformed);
+        let level = self.depth.checked_sub(1).ok_or(Error::Malformed)?;
+        let base = self.key_base.get(level).map_or(0, |&b| usize::from(b));
+        let bit = 1u64.wrapping_shl(fingerprint(key));
+        let seen = self.seen.get_mut(level).ok_or(Error::Malformed)?;
+        let maybe_duplicate = *seen & bit != 0;
+        *seen |= bit;
+        let len = u32::try_from(key.raw.len()).map_err(|_| Error::TooManyMembers)?;
+        if maybe_duplicate {
+            for span in self.keys.get(base..).unwrap_or(&[]) {
+                // Two names without escapes can only be equal with equal lengths.
+                if !span.escaped && !key.escaped && span.len != len {
+                    continue;
+                }
+                let earlier = span_str(text, *span).ok_or(Error::Malformed)?;
+                if earlier.same_text(&key) {
+                    return Err(Error::Malformed);
+                }
             }
         }
-        let end = start
-            .checked_add(key.raw.len())
-            .and_then(|e| e.checked_add(2));
-        let span = KeySpan {
-            start: u32::try_from(start).map_err(|_| Error::TooManyMembers)?,
-            end: end
-                .and_then(|e| u32::try_from(e).ok())
-                .ok_or(Error::TooManyMembers)?,
-        };
-        let slot = self
-            .keys
-            .get_mut(self.key_count)
-            .ok_or(Error::TooManyMembers)?;
-        *slot = span;
-        self.key_count = self.key_count.checked_add(1).ok_or(Error::TooManyMembers)?;
-        Ok(())
+        let start = u32::try_from(start.saturating_add(1)).map_err(|_| Error::TooManyMembers)?;
+        self.keys
+            .push(KeySpan { start, len, escaped: key.escaped })
+            .map_err(|_| Error::TooManyMembers)
     }
 }
 
-/// Rebuilds the [`JsonStr`] of a recorded name (`start..end` covers the quotes).
+/// A 6-bit fingerprint of a name's unescaped text (its length and first and last bytes):
+/// equal names have equal fingerprints.
+fn fingerprint(key: JsonStr<'_>) -> u32 {
+    let (len, first, last) = if key.escaped {
+        let mut len = 0usize;
+        let (mut first, mut last) = (0u8, 0u8);
+        let mut utf8 = [0u8; 4];
+        for c in key.chars() {
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            if len == 0 {
+                first = bytes.first().copied().unwrap_or(0);
+            }
+            last = bytes.last().copied().unwrap_or(0);
+            len = len.saturating_add(bytes.len());
+        }
+        (len, first, last)
+    } else {
+        let bytes = key.raw.as_bytes();
+        (bytes.len(), bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0))
+    };
+    let len = u32::try_from(len & 0xff).unwrap_or(0);
+    len.wrapping_mul(7).wrapping_add(u32::from(first).wrapping_mul(3)).wrapping_add(u32::from(last)) & 63
+}
+
+/// Rebuilds the [`JsonStr`] of a recorded name.
 fn span_str(text: &str, span: KeySpan) -> Option<JsonStr<'_>> {
-    let start = usize::try_from(span.start).ok()?.checked_add(1)?;
-    let end = usize::try_from(span.end).ok()?.checked_sub(1)?;
+    let start = usize::try_from(span.start).ok()?;
+    let end = start.checked_add(usize::try_from(span.len).ok()?)?;
     let raw = text.get(start..end)?;
     Some(JsonStr {
         raw,
-        escaped: raw.as_bytes().contains(&b'\\'),
+        escaped: span.escaped,
     })
 }
+
+/// Bytes that end the plain run inside a string: `"`, `\\` and the control characters
+/// U+0000–U+001F, which RFC 8259 §7 requires to be escaped.
+const STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 /// A non-panicking reader over the bytes of a `str`.
 struct Cursor<'a> {
@@ -571,6 +626,10 @@ impl<'a> Cursor<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
+            // Fast path: skip the bytes that need no attention (most of every string).
+            let rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
+            let plain = rest.iter().position(|&b| STRING_SPECIAL[usize::from(b)]);
+            self.pos = self.pos.saturating_add(plain.unwrap_or(rest.len()));
             match self.next().ok_or(Error::Malformed)? {
                 b'"' => break,
                 b'\\' => {

@@ -16,13 +16,13 @@ use crate::policy::{Limits, Policy};
 pub struct UntrustedToken<'t, 'b> {
     segments: Segments<'t>,
     header: Header<'b>,
-    payload: &'b [u8],
-    signature: [u8; 64],
+    /// The rest of the caller's buffer, where the payload is decoded once a key is chosen.
+    rest: &'b mut [u8],
 }
 
 impl<'t, 'b> UntrustedToken<'t, 'b> {
-    /// Parses a compact token with the default [`Limits`], decoding header and payload into
-    /// `buf` (a buffer as long as the token always suffices).
+    /// Parses a compact token with the default [`Limits`], decoding the header into `buf`
+    /// (a buffer as long as the token always suffices for header and payload).
     ///
     /// # Errors
     /// See [`parse_with_limits`](Self::parse_with_limits).
@@ -30,10 +30,10 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         Self::parse_with_limits(token, &Limits::DEFAULT, buf)
     }
 
-    /// Parses a compact token: limits, then three segments, then strict base64url of the
-    /// header, the header JSON (`alg`, `crit`, `b64`, `kid`, `typ`), then the signature's and
-    /// the payload's base64url. The payload JSON is not looked at before the signature
-    /// verified.
+    /// Parses a compact token as far as key selection needs: limits, then three segments,
+    /// then strict base64url of the header and the header JSON (`alg`, `crit`, `b64`,
+    /// `kid`, `typ`). The signature and the payload are decoded only once a key has been
+    /// selected, and the payload JSON only once the signature verified.
     ///
     /// # Errors
     /// [`Error::TokenTooLarge`], [`Error::HeaderTooLarge`], [`Error::Malformed`],
@@ -48,18 +48,10 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         let segments = compact::split(token, limits)?;
         let (header_json, rest) = compact::decode(segments.header, buf)?;
         let header = Header::parse(header_json)?;
-        let signature = compact::decode_signature(segments.signature)?;
-        // An empty payload is a legal JWS (detached content, RFC 7515 Appendix F) but never
-        // a JWT, and this crate verifies no detached content.
-        if segments.payload.is_empty() {
-            return Err(Error::Malformed);
-        }
-        let (payload, _) = compact::decode(segments.payload, rest)?;
         Ok(UntrustedToken {
             segments,
             header,
-            payload,
-            signature,
+            rest,
         })
     }
 
@@ -75,9 +67,12 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         self.header.kid()
     }
 
-    /// Picks the candidate keys and checks the signature over the received
-    /// `header.payload` bytes; returns the index of the key that verified.
-    fn verify_signature(&self, keys: &[VerifyingKey]) -> Result<usize, Error> {
+    /// Key selection, then the signature over the received `header.payload` bytes.
+    /// Returns the decoded payload and the index of the key that verified.
+    fn verify_signature(
+        self,
+        keys: &[VerifyingKey],
+    ) -> Result<(Header<'b>, &'b [u8], usize), Error> {
         let kid = self.header.kid();
         let mut candidates = keys
             .iter()
@@ -87,11 +82,19 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         if candidates.peek().is_none() {
             return Err(Error::UnknownKey);
         }
+        let signature = compact::decode_signature(self.segments.signature)?;
+        // An empty payload is a legal JWS (detached content, RFC 7515 Appendix F) but never
+        // a JWT, and this crate verifies no detached content.
+        if self.segments.payload.is_empty() {
+            return Err(Error::Malformed);
+        }
+        let (payload, _) = compact::decode(self.segments.payload, self.rest)?;
         let message = self.segments.signing_input.as_bytes();
-        candidates
-            .find(|(_, key)| key.verify(message, &self.signature))
+        let index = candidates
+            .find(|(_, key)| key.verify(message, &signature))
             .map(|(index, _)| index)
-            .ok_or(Error::BadSignature)
+            .ok_or(Error::BadSignature)?;
+        Ok((self.header, payload, index))
     }
 }
 
@@ -253,7 +256,7 @@ impl<'k, 'p> Verifier<'k, 'p> {
         buf: &'b mut [u8],
     ) -> Result<Verified<'b>, Error> {
         let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
-        self.verify_untrusted(&untrusted, now)
+        self.verify_untrusted(untrusted, now)
     }
 
     /// Like [`verify`](Self::verify) for the value of an `Authorization` header (`None` when
@@ -270,7 +273,8 @@ impl<'k, 'p> Verifier<'k, 'p> {
         self.verify(bearer_token(authorization)?, now, buf)
     }
 
-    /// Finishes verifying a token parsed with [`UntrustedToken::parse`].
+    /// Finishes verifying a token parsed with [`UntrustedToken::parse`]: key selection,
+    /// signature, claims, policy.
     ///
     /// # Errors
     /// [`Error::UnknownKey`], [`Error::BadSignature`], then the claims errors
@@ -278,15 +282,15 @@ impl<'k, 'p> Verifier<'k, 'p> {
     /// [`Error::InvalidClaim`]) and the policy errors.
     pub fn verify_untrusted<'b>(
         &self,
-        token: &UntrustedToken<'_, 'b>,
+        token: UntrustedToken<'_, 'b>,
         now: u64,
     ) -> Result<Verified<'b>, Error> {
-        let key_index = token.verify_signature(self.keys)?;
+        let (header, payload, key_index) = token.verify_signature(self.keys)?;
         // RFC 7519 §7.2 step 10: the payload must be a JSON object, parsed only now.
-        let claims = Claims::parse(token.payload)?;
-        self.policy.check(&token.header, &claims, now)?;
+        let claims = Claims::parse(payload)?;
+        self.policy.check(&header, &claims, now)?;
         Ok(Verified {
-            header: token.header,
+            header,
             claims,
             key_index,
         })
@@ -299,10 +303,10 @@ impl<'k, 'p> Verifier<'k, 'p> {
     /// The format, header, key and signature errors of [`verify`](Self::verify).
     pub fn verify_jws<'b>(&self, token: &str, buf: &'b mut [u8]) -> Result<VerifiedJws<'b>, Error> {
         let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
-        let key_index = untrusted.verify_signature(self.keys)?;
+        let (header, payload, key_index) = untrusted.verify_signature(self.keys)?;
         Ok(VerifiedJws {
-            header: untrusted.header,
-            payload: untrusted.payload,
+            header,
+            payload,
             key_index,
         })
     }

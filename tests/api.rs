@@ -134,7 +134,7 @@ fn kid_is_readable_before_verification_for_routing() {
     // Route by kid, then finish verification with the chosen keys.
     let keys = [rfc8037_key().with_kid("tenant-a/key-2").unwrap()];
     let verified = Verifier::new(&keys, policy())
-        .verify_untrusted(&untrusted, NOW)
+        .verify_untrusted(untrusted, NOW)
         .unwrap();
     assert_eq!(verified.key_index(), 0);
     assert!(verified.header().kid().unwrap() == "tenant-a/key-2");
