@@ -572,6 +572,11 @@ fn inspect_gives_the_reason_for_garbage() {
             "eyJhbGciOiJFZERTQSIsImNyaXQiOlsiZXhwIl19.e30.c2ln",
             "unsupported-header",
         ),
+        // A good header, but a 3-byte signature, a payload that is not base64url, or no
+        // payload: the same verdict as `verify`, although the header alone parses.
+        ("eyJhbGciOiJFZERTQSJ9.e30.c2ln", "malformed"),
+        ("eyJhbGciOiJFZERTQSJ9.e3!.c2ln", "malformed"),
+        ("eyJhbGciOiJFZERTQSJ9..c2ln", "malformed"),
     ] {
         let run = edjwt(&["inspect"], Some(input.as_bytes()));
         run.assert_code(1);
