@@ -419,7 +419,10 @@ impl Walk {
     }
 
     fn open(&mut self, object: bool) -> Result<(), Error> {
-        let slot = self.is_object.get_mut(self.depth).ok_or(Error::NestingTooDeep)?;
+        let slot = self
+            .is_object
+            .get_mut(self.depth)
+            .ok_or(Error::NestingTooDeep)?;
         *slot = object;
         if object {
             let base = u16::try_from(self.keys.len()).map_err(|_| Error::TooManyMembers)?;
@@ -445,7 +448,11 @@ impl Walk {
     }
 
     fn in_object(&self) -> bool {
-        self.depth.checked_sub(1).and_then(|d| self.is_object.get(d)).copied().unwrap_or(false)
+        self.depth
+            .checked_sub(1)
+            .and_then(|d| self.is_object.get(d))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Records a member name, rejecting a duplicate within the same object.
@@ -475,7 +482,11 @@ impl Walk {
         }
         let start = u32::try_from(start.saturating_add(1)).map_err(|_| Error::TooManyMembers)?;
         self.keys
-            .push(KeySpan { start, len, escaped: key.escaped })
+            .push(KeySpan {
+                start,
+                len,
+                escaped: key.escaped,
+            })
             .map_err(|_| Error::TooManyMembers)
     }
 }
@@ -498,10 +509,17 @@ fn fingerprint(key: JsonStr<'_>) -> u32 {
         (len, first, last)
     } else {
         let bytes = key.raw.as_bytes();
-        (bytes.len(), bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0))
+        (
+            bytes.len(),
+            bytes.first().copied().unwrap_or(0),
+            bytes.last().copied().unwrap_or(0),
+        )
     };
     let len = u32::try_from(len & 0xff).unwrap_or(0);
-    len.wrapping_mul(7).wrapping_add(u32::from(first).wrapping_mul(3)).wrapping_add(u32::from(last)) & 63
+    len.wrapping_mul(7)
+        .wrapping_add(u32::from(first).wrapping_mul(3))
+        .wrapping_add(u32::from(last))
+        & 63
 }
 
 /// Rebuilds the [`JsonStr`] of a recorded name.
@@ -515,19 +533,11 @@ fn span_str(text: &str, span: KeySpan) -> Option<JsonStr<'_>> {
     })
 }
 
-/// Bytes that end the plain run inside a string: `"`, `\\` and the control characters
+/// Whether a byte ends the plain run inside a string: `"`, `\\` and the control characters
 /// U+0000–U+001F, which RFC 8259 §7 requires to be escaped.
-const STRING_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
+const fn is_string_special(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
 
 /// A non-panicking reader over the bytes of a `str`.
 struct Cursor<'a> {
@@ -628,7 +638,7 @@ impl<'a> Cursor<'a> {
         loop {
             // Fast path: skip the bytes that need no attention (most of every string).
             let rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
-            let plain = rest.iter().position(|&b| STRING_SPECIAL[usize::from(b)]);
+            let plain = rest.iter().position(|&b| is_string_special(b));
             self.pos = self.pos.saturating_add(plain.unwrap_or(rest.len()));
             match self.next().ok_or(Error::Malformed)? {
                 b'"' => break,

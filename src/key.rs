@@ -3,8 +3,8 @@
 use core::fmt;
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
-use ed25519_compact::{PublicKey, Signature};
 
+use crate::backend::PublicKey;
 use crate::error::Error;
 use crate::json::{self, JsonStr, Value};
 
@@ -47,8 +47,7 @@ impl VerifyingKey {
     /// # Errors
     /// [`Error::WeakKey`] for a small-order, non-canonical or off-curve encoding.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
-        let key = PublicKey::new(*bytes);
-        key.validate().map_err(|_| Error::WeakKey)?;
+        let key = PublicKey::from_bytes(bytes)?;
         Ok(VerifyingKey { key, kid: None })
     }
 
@@ -181,7 +180,7 @@ impl VerifyingKey {
     /// The 32-byte encoding.
     #[must_use]
     pub fn to_bytes(&self) -> [u8; 32] {
-        *self.key
+        self.key.to_bytes()
     }
 
     /// Whether this key may have signed a token with this `kid` (DESIGN: a token `kid`
@@ -211,16 +210,14 @@ impl VerifyingKey {
     /// Verifies an Ed25519 signature with the backend's checks: S < L (no malleability),
     /// canonical R, R and A not of small order, cofactored equation (RFC 8032 §5.1.7).
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        self.key
-            .verify(message, &Signature::new(*signature))
-            .is_ok()
+        self.key.verify(message, signature)
     }
 }
 
 impl fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut x = [0u8; 43];
-        let x = Base64UrlUnpadded::encode(&self.key[..], &mut x).unwrap_or("?");
+        let x = Base64UrlUnpadded::encode(&self.key.to_bytes(), &mut x).unwrap_or("?");
         f.debug_struct("VerifyingKey")
             .field("kid", &self.kid())
             .field("x", &x)
@@ -230,7 +227,7 @@ impl fmt::Debug for VerifyingKey {
 
 impl PartialEq for VerifyingKey {
     fn eq(&self, other: &Self) -> bool {
-        self.key[..] == other.key[..] && self.kid == other.kid
+        self.key.to_bytes() == other.key.to_bytes() && self.kid == other.kid
     }
 }
 

@@ -27,6 +27,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+mod backend;
 mod bearer;
 mod claims;
 mod compact;

@@ -63,10 +63,14 @@ impl NumericDate {
         // Fast path: a plain integer of at most 18 digits (< 10^18 < i64::MAX) cannot
         // overflow. Almost every real token takes it.
         if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
-            let seconds = bytes
-                .iter()
-                .fold(0u64, |n, &d| n.wrapping_mul(10).wrapping_add(u64::from(d.wrapping_sub(b'0'))));
-            return Ok(NumericDate { seconds, fraction: false });
+            let seconds = bytes.iter().fold(0u64, |n, &d| {
+                n.wrapping_mul(10)
+                    .wrapping_add(u64::from(d.wrapping_sub(b'0')))
+            });
+            return Ok(NumericDate {
+                seconds,
+                fraction: false,
+            });
         }
         if bytes.first() == Some(&b'-') {
             return Err(Error::InvalidClaim);
