@@ -1,0 +1,205 @@
+//! Shared fixtures and one `verify` function per library, used by the criterion benches
+//! (`benches/verify.rs`) and the instruction/allocation counter (`src/bin/measure.rs`).
+//!
+//! Every function returns whether the token verified, so callers assert the outcome and a
+//! benchmark can never quietly time a failure path.
+
+use base64ct_enc::b64;
+use ed25519_compact::{KeyPair, Seed};
+
+/// Seed of the benchmark signing key (not secret: benchmarks only).
+pub const SEED: [u8; 32] = [42; 32];
+/// `now` for every check: inside every token's validity window.
+pub const NOW: u64 = 1_800_000_000;
+pub const ISSUER: &str = "https://auth.example.com";
+pub const AUDIENCE: &str = "api.example.com";
+pub const KID: &str = "2026-11-key-1";
+
+mod base64ct_enc {
+    pub fn b64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            }
+        }
+        out
+    }
+}
+
+/// The benchmark tokens and key.
+pub struct Fixtures {
+    pub public_key: [u8; 32],
+    /// `{"alg":"EdDSA"}` and only `iss`, `aud`, `exp`.
+    pub small: String,
+    /// The 441-byte-class token: EdDSA, kid, iss/sub/aud/exp/nbf/iat/jti, two custom claims.
+    pub typical: String,
+    /// About 4 KiB: the typical token plus a long `groups` array.
+    pub large: String,
+    /// The typical token with one signature bit flipped.
+    pub bad_signature: String,
+    /// Validly signed, expired.
+    pub expired: String,
+    /// `alg` HS256 (rejected before any cryptography).
+    pub wrong_alg: String,
+    /// A `kid` no key has.
+    pub unknown_kid: String,
+}
+
+pub const TYPICAL_HEADER: &str = r#"{"alg":"EdDSA","typ":"JWT","kid":"2026-11-key-1"}"#;
+
+fn typical_claims(extra: &str, exp: u64) -> String {
+    format!(
+        r#"{{"iss":"{ISSUER}","sub":"user-1234567890","aud":"{AUDIENCE}","exp":{exp},"nbf":1700000000,"iat":1700000000,"jti":"b2f8a1c4-3d5e-4f6a-8b7c-9d0e1f2a3b4c","prefix":"projects/alpha/","roles":["reader","writer"]{extra}}}"#
+    )
+}
+
+pub fn sign(header: &str, claims: &str) -> String {
+    let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
+    let kp = KeyPair::from_seed(Seed::new(SEED));
+    let sig = kp.sk.sign(input.as_bytes(), None);
+    format!("{input}.{}", b64(&sig[..]))
+}
+
+impl Fixtures {
+    pub fn new() -> Self {
+        let kp = KeyPair::from_seed(Seed::new(SEED));
+        let typical = sign(TYPICAL_HEADER, &typical_claims("", 4_102_444_800));
+        let groups: Vec<String> = (0..150)
+            .map(|i| format!(r#""group-{i:05}-example""#))
+            .collect();
+        let large = sign(
+            TYPICAL_HEADER,
+            &typical_claims(
+                &format!(r#","groups":[{}]"#, groups.join(",")),
+                4_102_444_800,
+            ),
+        );
+        let mut bad = typical.clone().into_bytes();
+        let last = bad.len() - 10;
+        bad[last] = if bad[last] == b'A' { b'B' } else { b'A' };
+        Fixtures {
+            public_key: *kp.pk,
+            small: sign(
+                r#"{"alg":"EdDSA"}"#,
+                &format!(r#"{{"iss":"{ISSUER}","aud":"{AUDIENCE}","exp":4102444800}}"#),
+            ),
+            bad_signature: String::from_utf8(bad).unwrap(),
+            expired: sign(TYPICAL_HEADER, &typical_claims("", 1_700_000_100)),
+            wrong_alg: sign(
+                r#"{"alg":"HS256","typ":"JWT","kid":"2026-11-key-1"}"#,
+                &typical_claims("", 4_102_444_800),
+            ),
+            unknown_kid: sign(
+                r#"{"alg":"EdDSA","typ":"JWT","kid":"2026-10-old"}"#,
+                &typical_claims("", 4_102_444_800),
+            ),
+            typical,
+            large,
+        }
+    }
+}
+
+impl Default for Fixtures {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The floor: raw `ed25519-compact` verify of the signing input, the signature decoded
+/// beforehand (what every JWT library must do at least).
+pub mod raw {
+    use ed25519_compact::{PublicKey, Signature};
+
+    pub struct Raw {
+        pk: PublicKey,
+        input: Vec<u8>,
+        sig: Signature,
+    }
+
+    impl Raw {
+        pub fn new(public_key: [u8; 32], token: &str) -> Self {
+            let (input, sig_b64) = token.rsplit_once('.').unwrap();
+            let mut sig = [0u8; 64];
+            base64ct::Base64UrlUnpadded::decode(sig_b64, &mut sig).unwrap();
+            Raw {
+                pk: PublicKey::new(public_key),
+                input: input.as_bytes().to_vec(),
+                sig: Signature::new(sig),
+            }
+        }
+
+        pub fn verify(&self) -> bool {
+            self.pk.verify(&self.input, &self.sig).is_ok()
+        }
+    }
+    use base64ct::Encoding;
+}
+
+pub mod edjwt_lib {
+    use edjwt::{KeySet, Policy, Verifier, VerifyingKey};
+
+    pub fn keys<const N: usize>(public_key: [u8; 32], n: usize) -> KeySet<N> {
+        let mut set = KeySet::new();
+        // n-1 other keys first, the signing key last: the worst case for kid-less lookup.
+        for i in 1..n {
+            let other =
+                ed25519_compact::KeyPair::from_seed(ed25519_compact::Seed::new([i as u8; 32]));
+            set.push(
+                VerifyingKey::from_bytes(&other.pk)
+                    .unwrap()
+                    .with_kid(&format!("other-{i}"))
+                    .unwrap(),
+            )
+            .unwrap();
+        }
+        set.push(
+            VerifyingKey::from_bytes(&public_key)
+                .unwrap()
+                .with_kid(super::KID)
+                .unwrap(),
+        )
+        .unwrap();
+        set
+    }
+
+    pub const POLICY: Policy<'static> = Policy::new()
+        .issuer(super::ISSUER)
+        .audience(super::AUDIENCE);
+
+    /// Full verify: signature, registered claims, policy.
+    pub fn verify(verifier: &Verifier<'_, '_>, token: &str, buf: &mut [u8]) -> bool {
+        verifier.verify(token, super::NOW, buf).is_ok()
+    }
+
+    /// Full verify plus reading a custom claim.
+    pub fn verify_with_custom(verifier: &Verifier<'_, '_>, token: &str, buf: &mut [u8]) -> bool {
+        #[derive(serde::Deserialize)]
+        struct Scope<'a> {
+            prefix: &'a str,
+        }
+        match verifier.verify(token, super::NOW, buf) {
+            Ok(v) => v
+                .deserialize_claims::<Scope<'_>>(&mut [])
+                .is_ok_and(|s| s.prefix == "projects/alpha/"),
+            Err(_) => false,
+        }
+    }
+}
+
+/// Peer libraries (filled in below).
+pub mod peers {
+    use super::Fixtures;
+
+    pub fn runner(lib: &str, _f: &Fixtures) -> Box<dyn FnMut(&str) -> bool> {
+        panic!("unknown library {lib}")
+    }
+}
