@@ -29,6 +29,7 @@ extern crate std;
 
 mod backend;
 mod bearer;
+mod cache;
 mod claims;
 mod compact;
 mod error;
@@ -43,6 +44,9 @@ mod std_support;
 mod verifier;
 
 pub use bearer::bearer_token;
+#[cfg(feature = "std")]
+pub use cache::SharedVerifiedCache;
+pub use cache::{CacheStats, VerifiedCache};
 pub use claims::{Audience, Claims};
 pub use error::Error;
 pub use header::{Algorithm, Header};

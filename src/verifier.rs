@@ -107,6 +107,27 @@ pub struct Verified<'b> {
 }
 
 impl<'b> Verified<'b> {
+    /// The claims half of a verify, for the verified-token cache: header and payload JSON
+    /// decoded earlier from a token whose signature verified with key `key_index` (of the
+    /// same key set) are parsed again and the policy is checked at `now`, exactly as
+    /// [`Verifier::verify_untrusted`] does after the signature.
+    pub(crate) fn from_decoded(
+        header: &'b [u8],
+        payload: &'b [u8],
+        key_index: usize,
+        policy: &Policy<'_>,
+        now: u64,
+    ) -> Result<Self, Error> {
+        let header = Header::parse(header)?;
+        let claims = Claims::parse(payload)?;
+        policy.check(&header, &claims, now)?;
+        Ok(Verified {
+            header,
+            claims,
+            key_index,
+        })
+    }
+
     /// The header.
     #[must_use]
     pub const fn header(&self) -> &Header<'b> {
