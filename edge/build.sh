@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the edge module and the raw-backend baseline for wasm32-unknown-unknown into
+# edge/dist/, as built (*.raw.wasm) and as shipped (*.wasm: wasm-opt -Oz), and prints their
+# sizes. Needs the wasm32-unknown-unknown target and binaryen's wasm-opt (edge/ci.sh
+# installs both). Run from anywhere:
+#
+#   bash edge/build.sh
+set -euo pipefail
+
+EDGE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$EDGE/.." && pwd)"
+DIST="$EDGE/dist"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+OUT="$TARGET_DIR/wasm32-unknown-unknown/wasm"
+mkdir -p "$DIST"
+rm -f "$DIST"/*.wasm
+
+# Rust's wasm32 target enables these proposals; wasm-opt 108 (Debian 12) must be told.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+ship() { # $1 built .wasm, $2 name in dist/
+  cp "$1" "$DIST/$2.raw.wasm"
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
+    "$DIST/$2.raw.wasm" -o "$DIST/$2.wasm"
+}
+
+build_edge() { # $1 name, $2... cargo features args
+  local name="$1"
+  shift
+  (cd "$ROOT" && cargo build -q -p edjwt-edge --target wasm32-unknown-unknown --profile wasm "$@")
+  ship "$OUT/edjwt_edge.wasm" "$name"
+}
+
+build_baseline() { # $1 name, $2... cargo features args
+  local name="$1"
+  shift
+  (cd "$EDGE/baseline" && CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q --locked \
+    --target wasm32-unknown-unknown --profile wasm "$@")
+  ship "$OUT/edjwt_edge_baseline.wasm" "$name"
+}
+
+build_edge edjwt_edge
+build_edge edjwt_edge_opt_size --features opt_size
+# The core's ed25519-dalek backend, when the core has one.
+if grep -q '^dalek *=' "$ROOT/Cargo.toml"; then
+  build_edge edjwt_edge_dalek --features edjwt/dalek
+fi
+build_baseline baseline
+build_baseline baseline_opt_size --features opt_size
+
+size() { stat -c %s "$1"; }
+printf '\n%-22s %12s %12s\n' "module" "raw bytes" "wasm-opt -Oz"
+for wasm in "$DIST"/*.raw.wasm; do
+  name="$(basename "$wasm" .raw.wasm)"
+  printf '%-22s %12d %12d\n' "$name" "$(size "$wasm")" "$(size "$DIST/$name.wasm")"
+done

@@ -1,0 +1,170 @@
+//! The stable reason numbers of the ABI: an explicit table, never derived from enum order.
+//!
+//! `edjwt::Error` is `#[non_exhaustive]` and may gain variants anywhere in its declaration,
+//! so its order (`Error::ALL`) is not an ABI. Numbers here are assigned once and never
+//! reused; a core variant added later and not yet numbered reports [`OTHER`] with its own
+//! code string, so hosts that log the string lose nothing.
+
+use edjwt::Error;
+
+/// Success.
+pub const OK: u32 = 0;
+
+/// A host mistake the core cannot make: a length beyond a buffer's capacity for key or
+/// policy text, an unknown policy field, policy text that is not UTF-8 or does not fit.
+pub const INVALID_ARGUMENT: u32 = 100;
+
+/// A core reason this table does not number yet (its code string is still exact).
+pub const OTHER: u32 = 255;
+
+/// Code string of [`INVALID_ARGUMENT`].
+pub const INVALID_ARGUMENT_CODE: &str = "invalid-argument";
+
+/// Why a call failed: a core rejection, or a host mistake at the ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// A rejection by the core crate, with its own code, status and challenge.
+    Core(Error),
+    /// [`INVALID_ARGUMENT`].
+    InvalidArgument,
+}
+
+impl From<Error> for Reason {
+    fn from(error: Error) -> Self {
+        Reason::Core(error)
+    }
+}
+
+impl Reason {
+    /// The stable number (see the table in `edge/README.md`).
+    #[must_use]
+    pub const fn number(self) -> u32 {
+        match self {
+            Reason::Core(error) => number(error),
+            Reason::InvalidArgument => INVALID_ARGUMENT,
+        }
+    }
+
+    /// The kebab-case code: the core's `Error::code()`, or `invalid-argument`.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Reason::Core(error) => error.code(),
+            Reason::InvalidArgument => INVALID_ARGUMENT_CODE,
+        }
+    }
+
+    /// The HTTP status: the core's (401 for a token, 500 for a key or memory problem), 500
+    /// for a host mistake.
+    #[must_use]
+    pub const fn http_status(self) -> u16 {
+        match self {
+            Reason::Core(error) => error.http_status(),
+            Reason::InvalidArgument => 500,
+        }
+    }
+
+    /// The RFC 6750 `WWW-Authenticate` value for a 401; empty for a host mistake.
+    #[must_use]
+    pub const fn www_authenticate(self) -> &'static str {
+        match self {
+            Reason::Core(error) => error.www_authenticate(),
+            Reason::InvalidArgument => "",
+        }
+    }
+}
+
+/// The stable number of a core reason.
+#[must_use]
+pub const fn number(error: Error) -> u32 {
+    match error {
+        Error::MissingToken => 1,
+        Error::Malformed => 2,
+        Error::TokenTooLarge => 3,
+        Error::HeaderTooLarge => 4,
+        Error::NestingTooDeep => 5,
+        Error::TooManyMembers => 6,
+        Error::UnsupportedAlgorithm => 7,
+        Error::UnsupportedHeader => 8,
+        Error::UnknownKey => 9,
+        Error::BadSignature => 10,
+        Error::Expired => 11,
+        Error::NotYetValid => 12,
+        Error::IssuedInFuture => 13,
+        Error::TooOld => 14,
+        Error::WrongIssuer => 15,
+        Error::WrongAudience => 16,
+        Error::WrongSubject => 17,
+        Error::WrongType => 18,
+        Error::MissingClaim => 19,
+        Error::InvalidClaim => 20,
+        Error::InvalidKey => 21,
+        Error::UnsupportedKey => 22,
+        Error::WeakKey => 23,
+        Error::PrivateKey => 24,
+        Error::KeySetFull => 25,
+        Error::BufferTooSmall => 26,
+        _ => OTHER,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_core_reason_has_its_own_number() {
+        let mut seen = [false; 256];
+        for &error in Error::ALL {
+            let n = number(error);
+            assert_ne!(
+                n,
+                OTHER,
+                "{} has no number: add it to the table",
+                error.code()
+            );
+            let n = usize::try_from(n).unwrap();
+            assert!(!seen[n], "{} reuses {n}", error.code());
+            seen[n] = true;
+        }
+        assert!(!seen[usize::try_from(INVALID_ARGUMENT).unwrap()]);
+    }
+
+    /// The table as published in edge/README.md; a change here is an ABI break.
+    #[test]
+    fn the_published_table_is_unchanged() {
+        let published = [
+            (1, "missing-token"),
+            (2, "malformed"),
+            (3, "token-too-large"),
+            (4, "header-too-large"),
+            (5, "nesting-too-deep"),
+            (6, "too-many-members"),
+            (7, "unsupported-algorithm"),
+            (8, "unsupported-header"),
+            (9, "unknown-key"),
+            (10, "bad-signature"),
+            (11, "expired"),
+            (12, "not-yet-valid"),
+            (13, "issued-in-future"),
+            (14, "too-old"),
+            (15, "wrong-issuer"),
+            (16, "wrong-audience"),
+            (17, "wrong-subject"),
+            (18, "wrong-type"),
+            (19, "missing-claim"),
+            (20, "invalid-claim"),
+            (21, "invalid-key"),
+            (22, "unsupported-key"),
+            (23, "weak-key"),
+            (24, "private-key"),
+            (25, "key-set-full"),
+            (26, "buffer-too-small"),
+        ];
+        for (n, code) in published {
+            let error = Error::ALL.iter().find(|e| e.code() == code).unwrap();
+            assert_eq!(number(*error), n, "{code}");
+        }
+        assert_eq!(published.len(), Error::ALL.len());
+    }
+}

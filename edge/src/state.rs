@@ -1,0 +1,531 @@
+//! The module's state and every operation of the ABI, in safe code over the static buffers.
+
+use edjwt::{
+    KeySet, Limits, Policy, Verifier, DEFAULT_LEEWAY, DEFAULT_MAX_HEADER_LEN, DEFAULT_MAX_TOKEN_LEN,
+};
+
+use crate::reason::{Reason, OK};
+
+/// Capacity of each static buffer (input, decoded token, subject), in bytes: 64 KiB.
+/// JWKS documents with certificate chains (`x5c`) from large identity providers stay well
+/// under 32 KiB; tokens are limited to 8 KiB by default and may be allowed up to this size.
+/// Zero-initialized, so they cost memory pages, not bytes of the `.wasm` file.
+pub const BUFFER_CAP: usize = 64 * 1024;
+
+/// Keys the module holds at once. A token costs at most this many signature checks (only
+/// a token without `kid`, or keys without `kid`, make it try more than one).
+pub const MAX_KEYS: usize = 16;
+
+/// Bytes of policy text (issuers, audiences, subject, `typ`, required claim names).
+pub const POLICY_TEXT_CAP: usize = 4096;
+
+/// Values in each policy list (issuers, audiences, required claims).
+pub const MAX_POLICY_VALUES: usize = 16;
+
+/// `edjwt_policy_add` fields (text values, read from the input buffer).
+pub mod text_field {
+    /// An accepted `iss` (several: any of them).
+    pub const ISSUER: u32 = 1;
+    /// An accepted `aud` value (several: any of them).
+    pub const AUDIENCE: u32 = 2;
+    /// The required `sub` (replaces).
+    pub const SUBJECT: u32 = 3;
+    /// The required header `typ` (replaces).
+    pub const TYPE: u32 = 4;
+    /// A custom claim that must be present (several: all of them).
+    pub const REQUIRED_CLAIM: u32 = 5;
+}
+
+/// `edjwt_policy_set` fields (numbers).
+pub mod number_field {
+    /// Clock-skew allowance in seconds (default 60).
+    pub const LEEWAY: u32 = 1;
+    /// Maximum age of `iat` in seconds; makes `iat` required.
+    pub const MAX_AGE: u32 = 2;
+    /// 1 (default): `exp` is required; 0: tokens without `exp` are accepted.
+    pub const REQUIRE_EXP: u32 = 3;
+    /// Longest token in bytes (default 8192, at most [`BUFFER_CAP`](super::BUFFER_CAP)).
+    pub const MAX_TOKEN_LEN: u32 = 4;
+    /// Longest header segment in bytes (default 1024).
+    pub const MAX_HEADER_LEN: u32 = 5;
+}
+
+/// `len` of `edjwt_verify_authorization` for a request without an `Authorization` header.
+pub const NO_HEADER: u32 = u32::MAX;
+
+/// The three buffers. `input` is first: its address is the start of the static.
+#[repr(C)]
+pub struct Buffers {
+    /// Written by the host before each call that reads text.
+    pub input: [u8; BUFFER_CAP],
+    /// The decoded header and payload of the last token; the verified claims point here.
+    pub decode: [u8; BUFFER_CAP],
+    /// The unescaped `sub` of the last verified token.
+    pub subject: [u8; BUFFER_CAP],
+}
+
+impl Buffers {
+    /// All zero: the static's initializer, evaluated at compile time (never build one on
+    /// the stack).
+    #[allow(clippy::large_stack_arrays)]
+    pub const ZERO: Buffers = Buffers {
+        input: [0; BUFFER_CAP],
+        decode: [0; BUFFER_CAP],
+        subject: [0; BUFFER_CAP],
+    };
+}
+
+/// A range of a buffer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    /// Offset of the first byte.
+    pub start: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl Span {
+    const EMPTY: Span = Span { start: 0, len: 0 };
+
+    fn of(self, text: &str) -> &str {
+        text.get(self.start..self.start.saturating_add(self.len))
+            .unwrap_or("")
+    }
+}
+
+/// A fixed-capacity list of policy strings, as spans of the policy text.
+struct List {
+    spans: [Span; MAX_POLICY_VALUES],
+    len: usize,
+}
+
+impl List {
+    const EMPTY: List = List {
+        spans: [Span::EMPTY; MAX_POLICY_VALUES],
+        len: 0,
+    };
+
+    fn push(&mut self, span: Span) -> Result<(), Reason> {
+        let slot = self
+            .spans
+            .get_mut(self.len)
+            .ok_or(Reason::InvalidArgument)?;
+        *slot = span;
+        self.len = self.len.saturating_add(1);
+        Ok(())
+    }
+
+    /// The strings, written into `out`; `None` when the list is empty (not configured).
+    fn strs<'t, 'o>(
+        &self,
+        text: &'t str,
+        out: &'o mut [&'t str; MAX_POLICY_VALUES],
+    ) -> Option<&'o [&'t str]> {
+        let spans = self.spans.get(..self.len)?;
+        if spans.is_empty() {
+            return None;
+        }
+        for (slot, span) in out.iter_mut().zip(spans) {
+            *slot = span.of(text);
+        }
+        out.get(..spans.len())
+    }
+}
+
+/// The policy as set through the ABI; turned into an `edjwt::Policy` at each verify.
+///
+/// Every default is the all-zero value (`None`, `false`, empty), so the static holding it
+/// is zero-initialized and costs no bytes of the `.wasm` file.
+struct PolicyStore {
+    text: heapless::String<POLICY_TEXT_CAP>,
+    issuers: List,
+    audiences: List,
+    required: List,
+    subject: Option<Span>,
+    typ: Option<Span>,
+    /// `None`: [`DEFAULT_LEEWAY`].
+    leeway: Option<u64>,
+    max_age: Option<u64>,
+    allow_missing_exp: bool,
+    /// `None`: the core's default [`Limits`].
+    max_token_len: Option<usize>,
+    max_header_len: Option<usize>,
+}
+
+impl PolicyStore {
+    /// `Policy::new()`: `exp` required, leeway 60 s, default limits, nothing else.
+    const DEFAULT: PolicyStore = PolicyStore {
+        text: heapless::String::new(),
+        issuers: List::EMPTY,
+        audiences: List::EMPTY,
+        required: List::EMPTY,
+        subject: None,
+        typ: None,
+        leeway: None,
+        max_age: None,
+        allow_missing_exp: false,
+        max_token_len: None,
+        max_header_len: None,
+    };
+
+    /// Back to [`DEFAULT`](Self::DEFAULT), field by field (assigning the constant would
+    /// copy a few KiB from a data segment).
+    fn reset(&mut self) {
+        self.text.clear();
+        self.issuers.len = 0;
+        self.audiences.len = 0;
+        self.required.len = 0;
+        self.subject = None;
+        self.typ = None;
+        self.leeway = None;
+        self.max_age = None;
+        self.allow_missing_exp = false;
+        self.max_token_len = None;
+        self.max_header_len = None;
+    }
+
+    /// The `edjwt::Policy` this describes, borrowing its strings from `self` and the lists
+    /// from the caller's arrays.
+    fn build<'p>(
+        &'p self,
+        issuers: &'p mut [&'p str; MAX_POLICY_VALUES],
+        audiences: &'p mut [&'p str; MAX_POLICY_VALUES],
+        required: &'p mut [&'p str; MAX_POLICY_VALUES],
+    ) -> Policy<'p> {
+        let text = self.text.as_str();
+        let mut policy = Policy::new()
+            .leeway(self.leeway.unwrap_or(DEFAULT_LEEWAY))
+            .limits(Limits {
+                max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
+                max_header_len: self.max_header_len.unwrap_or(DEFAULT_MAX_HEADER_LEN),
+            });
+        if let Some(list) = self.issuers.strs(text, issuers) {
+            policy = policy.issuers(list);
+        }
+        if let Some(list) = self.audiences.strs(text, audiences) {
+            policy = policy.audiences(list);
+        }
+        if let Some(list) = self.required.strs(text, required) {
+            policy = policy.require_claims(list);
+        }
+        if let Some(span) = self.subject {
+            policy = policy.subject(span.of(text));
+        }
+        if let Some(span) = self.typ {
+            policy = policy.typ(span.of(text));
+        }
+        if let Some(max_age) = self.max_age {
+            policy = policy.max_age(max_age);
+        }
+        if self.allow_missing_exp {
+            policy = policy.allow_missing_exp();
+        }
+        policy
+    }
+
+    fn add(&mut self, field: u32, value: &str) -> Result<(), Reason> {
+        let span = Span {
+            start: self.text.len(),
+            len: value.len(),
+        };
+        let list = match field {
+            text_field::ISSUER => Some(&mut self.issuers),
+            text_field::AUDIENCE => Some(&mut self.audiences),
+            text_field::REQUIRED_CLAIM => Some(&mut self.required),
+            text_field::SUBJECT | text_field::TYPE => None,
+            _ => return Err(Reason::InvalidArgument),
+        };
+        if let Some(list) = list {
+            if list.len >= MAX_POLICY_VALUES {
+                return Err(Reason::InvalidArgument);
+            }
+        }
+        self.text
+            .push_str(value)
+            .map_err(|_| Reason::InvalidArgument)?;
+        match field {
+            text_field::ISSUER => self.issuers.push(span),
+            text_field::AUDIENCE => self.audiences.push(span),
+            text_field::REQUIRED_CLAIM => self.required.push(span),
+            text_field::SUBJECT => {
+                self.subject = Some(span);
+                Ok(())
+            }
+            _ => {
+                self.typ = Some(span);
+                Ok(())
+            }
+        }
+    }
+
+    fn set(&mut self, field: u32, value: u64) -> Result<(), Reason> {
+        match field {
+            number_field::LEEWAY => self.leeway = Some(value),
+            number_field::MAX_AGE => self.max_age = Some(value),
+            number_field::REQUIRE_EXP => match value {
+                0 => self.allow_missing_exp = true,
+                1 => self.allow_missing_exp = false,
+                _ => return Err(Reason::InvalidArgument),
+            },
+            // A token longer than the input buffer could not even be written: keeping the
+            // limit within it lets a too-long input be reported as `token-too-large`,
+            // exactly as the core reports a token over its limit.
+            number_field::MAX_TOKEN_LEN => {
+                self.max_token_len = Some(
+                    usize::try_from(value)
+                        .ok()
+                        .filter(|&len| len <= BUFFER_CAP)
+                        .ok_or(Reason::InvalidArgument)?,
+                );
+            }
+            number_field::MAX_HEADER_LEN => {
+                self.max_header_len =
+                    Some(usize::try_from(value).map_err(|_| Reason::InvalidArgument)?);
+            }
+            _ => return Err(Reason::InvalidArgument),
+        }
+        Ok(())
+    }
+}
+
+/// The last call's result. Not an `Option<Reason>`: its `None` would be a niche value of
+/// `Error`, not zero, and the state must be all-zero to live in `.bss`.
+#[derive(Clone, Copy, Debug)]
+#[repr(u8)]
+enum Last {
+    Ok = 0,
+    Failed(Reason) = 1,
+}
+
+/// What the last call left for the host to read.
+#[derive(Clone, Copy, Debug)]
+struct Outcome {
+    last: Last,
+    /// The verified claims JSON, in the decode buffer.
+    claims: Span,
+    /// Length of the unescaped `sub` at the start of the subject buffer.
+    subject: Option<usize>,
+    key_index: Option<usize>,
+}
+
+impl Outcome {
+    const NONE: Outcome = Outcome {
+        last: Last::Ok,
+        claims: Span::EMPTY,
+        subject: None,
+        key_index: None,
+    };
+}
+
+/// What `verify` reads from the input buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A compact token.
+    Token,
+    /// The value of an `Authorization` header ([`NO_HEADER`] for none).
+    Authorization,
+}
+
+/// Keys, policy and the last outcome.
+pub struct State {
+    keys: KeySet<MAX_KEYS>,
+    policy: PolicyStore,
+    outcome: Outcome,
+}
+
+impl State {
+    /// No keys, the default policy.
+    #[must_use]
+    pub const fn new() -> Self {
+        State {
+            keys: KeySet::new(),
+            policy: PolicyStore::DEFAULT,
+            outcome: Outcome::NONE,
+        }
+    }
+
+    /// Records a call's result and returns its number.
+    fn finish(&mut self, result: Result<(), Reason>) -> u32 {
+        match result {
+            Ok(()) => OK,
+            Err(reason) => {
+                self.outcome = Outcome {
+                    last: Last::Failed(reason),
+                    ..Outcome::NONE
+                };
+                reason.number()
+            }
+        }
+    }
+
+    /// Removes every key.
+    pub fn keys_clear(&mut self) {
+        self.outcome = Outcome::NONE;
+        self.keys = KeySet::new();
+    }
+
+    /// Adds the keys in the first `len` bytes of `input` (a `PUBLIC KEY` PEM, a JWK or a
+    /// JWKS). On error no key is added.
+    pub fn keys_load(&mut self, input: &[u8], len: u32) -> u32 {
+        self.outcome = Outcome::NONE;
+        let result = text(input, len, Reason::InvalidArgument)
+            .and_then(|text| {
+                core::str::from_utf8(text).map_err(|_| edjwt::Error::InvalidKey.into())
+            })
+            .and_then(|text| self.keys.add_text(text).map(|_| ()).map_err(Reason::from));
+        self.finish(result)
+    }
+
+    /// Number of keys held.
+    #[must_use]
+    pub fn keys_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Back to the default policy.
+    pub fn policy_reset(&mut self) {
+        self.outcome = Outcome::NONE;
+        self.policy.reset();
+    }
+
+    /// Adds a text value ([`text_field`]) from the first `len` bytes of `input`.
+    pub fn policy_add(&mut self, input: &[u8], field: u32, len: u32) -> u32 {
+        self.outcome = Outcome::NONE;
+        let result = text(input, len, Reason::InvalidArgument)
+            .and_then(|text| core::str::from_utf8(text).map_err(|_| Reason::InvalidArgument))
+            .and_then(|value| self.policy.add(field, value));
+        self.finish(result)
+    }
+
+    /// Sets a number ([`number_field`]).
+    pub fn policy_set(&mut self, field: u32, value: u64) -> u32 {
+        self.outcome = Outcome::NONE;
+        let result = self.policy.set(field, value);
+        self.finish(result)
+    }
+
+    /// Verifies the token or `Authorization` value in the first `len` bytes of the input
+    /// buffer at time `now`.
+    pub fn verify(&mut self, buffers: &mut Buffers, kind: Input, len: u32, now: u64) -> u32 {
+        self.outcome = Outcome::NONE;
+        let result = self.verify_into(buffers, kind, len, now);
+        self.finish(result)
+    }
+
+    fn verify_into(
+        &mut self,
+        buffers: &mut Buffers,
+        kind: Input,
+        len: u32,
+        now: u64,
+    ) -> Result<(), Reason> {
+        let Buffers {
+            input,
+            decode,
+            subject,
+        } = buffers;
+        let text = if kind == Input::Authorization && len == NO_HEADER {
+            None
+        } else {
+            // Longer than the buffer: longer than any allowed token (the limit is kept
+            // within the buffer), so `token-too-large` as the core would say.
+            let bytes = self::text(input, len, edjwt::Error::TokenTooLarge.into())?;
+            // A token is ASCII; text that is not even UTF-8 is malformed.
+            Some(core::str::from_utf8(bytes).map_err(|_| edjwt::Error::Malformed)?)
+        };
+        let base = decode.as_ptr().addr();
+        let mut issuers = [""; MAX_POLICY_VALUES];
+        let mut audiences = [""; MAX_POLICY_VALUES];
+        let mut required = [""; MAX_POLICY_VALUES];
+        let policy = self
+            .policy
+            .build(&mut issuers, &mut audiences, &mut required);
+        let jwt = Verifier::new(&self.keys, policy);
+        let verified = match kind {
+            Input::Token => jwt.verify(text.unwrap_or(""), now, decode)?,
+            Input::Authorization => jwt.verify_authorization(text, now, decode)?,
+        };
+        let payload = verified.payload();
+        let claims = Span {
+            start: payload.as_ptr().addr().wrapping_sub(base),
+            len: payload.len(),
+        };
+        let subject = match verified.claims().subject() {
+            // The unescaped `sub` is never longer than the token, so it always fits.
+            Some(sub) => Some(sub.unescape_into(subject)?.len()),
+            None => None,
+        };
+        self.outcome = Outcome {
+            last: Last::Ok,
+            claims,
+            subject,
+            key_index: Some(verified.key_index()),
+        };
+        Ok(())
+    }
+
+    fn failed(&self) -> Option<Reason> {
+        match self.outcome.last {
+            Last::Ok => None,
+            Last::Failed(reason) => Some(reason),
+        }
+    }
+
+    /// Number of the last call's reason ([`OK`] after a success).
+    #[must_use]
+    pub fn reason(&self) -> u32 {
+        self.failed().map_or(OK, Reason::number)
+    }
+
+    /// Code of the last call's reason (empty after a success).
+    #[must_use]
+    pub fn reason_code(&self) -> &'static str {
+        self.failed().map_or("", Reason::code)
+    }
+
+    /// HTTP status for the last call: 200 after a success.
+    #[must_use]
+    pub fn http_status(&self) -> u16 {
+        self.failed().map_or(200, Reason::http_status)
+    }
+
+    /// RFC 6750 `WWW-Authenticate` value for the last call (empty after a success).
+    #[must_use]
+    pub fn www_authenticate(&self) -> &'static str {
+        self.failed().map_or("", Reason::www_authenticate)
+    }
+
+    /// The verified claims JSON of the last verify, as a span of the decode buffer (empty
+    /// unless it succeeded).
+    #[must_use]
+    pub fn claims(&self) -> Span {
+        self.outcome.claims
+    }
+
+    /// Length of the unescaped `sub` of the last verify, at the start of the subject
+    /// buffer; `None` when it failed or the token has no `sub`.
+    #[must_use]
+    pub fn subject_len(&self) -> Option<usize> {
+        self.outcome.subject
+    }
+
+    /// Index (in load order) of the key that verified the last token.
+    #[must_use]
+    pub fn key_index(&self) -> Option<usize> {
+        self.outcome.key_index
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The first `len` bytes of `buffer`, or `too_long` when it holds fewer.
+fn text(buffer: &[u8], len: u32, too_long: Reason) -> Result<&[u8], Reason> {
+    usize::try_from(len)
+        .ok()
+        .and_then(|len| buffer.get(..len))
+        .ok_or(too_long)
+}
