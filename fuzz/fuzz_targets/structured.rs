@@ -1,0 +1,25 @@
+//! Structure-aware: tokens built from an `arbitrary` model (header and claims with escapes,
+//! number forms, nesting, duplicates; keys with and without `kid`; any policy, time and
+//! limits), signed with the RFC 8037 key so the claims and policy code is reached. The
+//! verdict must be exactly the one the model derives from the README's rules, and a verified
+//! token must expose exactly the model's header and claims.
+#![no_main]
+
+use edjwt::Verifier;
+use edjwt_fuzz::oracle::{exposed, Case};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|case: Case| {
+    let built = case.build();
+    let keys = case.keys();
+    let strings = case.policy.strings();
+    let verifier = Verifier::new(&keys, case.policy.policy(&strings));
+    let mut buf = vec![0u8; built.token.len()];
+    let got = verifier.verify(&built.token, case.now, &mut buf).map(|v| exposed(&v));
+    let want = case.expect(&built);
+    assert_eq!(
+        got, want,
+        "\nheader: {}\nclaims: {}\ntoken: {}",
+        built.header_json, built.claims_json, built.token
+    );
+});
