@@ -260,9 +260,15 @@ impl<const SLOTS: usize, const SLOT_BYTES: usize> Slots<SLOTS, SLOT_BYTES> {
         if !slot.is_empty() && !slot.holds(token, tag, generation) {
             self.stats.evictions = self.stats.evictions.wrapping_add(1);
         }
-        let mut parts = slot.bytes.iter_mut();
-        for (to, &from) in (&mut parts).zip(token.iter().chain(header).chain(payload)) {
-            *to = from;
+        // Empty while written: a half-written slot never matches anything.
+        slot.token_len = 0;
+        let mut rest = slot.bytes.as_mut_slice();
+        for part in [token, header, payload] {
+            let Some((to, after)) = rest.split_at_mut_checked(part.len()) else {
+                return;
+            };
+            to.copy_from_slice(part);
+            rest = after;
         }
         slot.tag = tag;
         slot.generation = generation;

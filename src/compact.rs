@@ -1,7 +1,6 @@
 //! The JWS compact serialization (RFC 7515 §7.1): limits, three segments, strict base64url.
 
-use base64ct::{Base64UrlUnpadded, Encoding};
-
+use crate::base64url::{self, DecodeError};
 use crate::error::Error;
 use crate::policy::Limits;
 
@@ -31,6 +30,13 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     if header.len() > limits.max_header_len {
         return Err(Error::HeaderTooLarge);
     }
+    // A header is a JSON object, so its first byte is `{` or JSON whitespace, and the first
+    // base64url character (the top six bits) is `e` for `{`, `I` for a space, `C` for a tab
+    // or line feed, `D` for a carriage return. Anything else cannot decode to a header:
+    // garbage is turned away before any decoding.
+    if !matches!(header.as_bytes().first(), Some(b'e' | b'I' | b'C' | b'D')) {
+        return Err(Error::Malformed);
+    }
     let (payload, signature) = rest.split_once('.').ok_or(Error::Malformed)?;
     if header.is_empty() || signature.contains('.') {
         return Err(Error::Malformed);
@@ -45,32 +51,23 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     })
 }
 
-/// The exact decoded length of a base64url segment without padding (RFC 4648 §5), or
-/// `None` for a length no encoding produces (`len % 4 == 1`).
-pub(crate) fn decoded_len(encoded_len: usize) -> Option<usize> {
-    let whole = encoded_len.checked_div(4)?.checked_mul(3)?;
-    match encoded_len.checked_rem(4)? {
-        0 => Some(whole),
-        2 => whole.checked_add(1),
-        3 => whole.checked_add(2),
-        _ => None,
-    }
-}
-
 /// Decodes one segment into the front of `buf`, returning the decoded bytes and the rest.
 ///
-/// `base64ct` decoding is strict: the URL-safe alphabet only, no padding, no whitespace and
-/// zero trailing bits (RFC 4648 §3.5), so a token has exactly one accepted encoding.
+/// Strict base64url ([`base64url`]): the URL-safe alphabet only, no padding, no whitespace
+/// and zero trailing bits (RFC 4648 §3.5), so a token has exactly one accepted encoding.
 pub(crate) fn decode<'b>(
     segment: &str,
     buf: &'b mut [u8],
 ) -> Result<(&'b [u8], &'b mut [u8]), Error> {
-    let len = decoded_len(segment.len()).ok_or(Error::Malformed)?;
+    let len = base64url::decoded_len(segment.len()).ok_or(Error::Malformed)?;
     if buf.len() < len {
         return Err(Error::BufferTooSmall);
     }
     let (out, rest) = buf.split_at_mut(len);
-    let decoded = Base64UrlUnpadded::decode(segment, out).map_err(|_| Error::Malformed)?;
+    let decoded = base64url::decode(segment.as_bytes(), out).map_err(|e| match e {
+        DecodeError::Invalid => Error::Malformed,
+        DecodeError::OutputTooSmall => Error::BufferTooSmall,
+    })?;
     Ok((decoded, rest))
 }
 
@@ -80,9 +77,6 @@ pub(crate) fn decode_signature(segment: &str) -> Result<[u8; 64], Error> {
         return Err(Error::Malformed);
     }
     let mut sig = [0u8; 64];
-    let decoded = Base64UrlUnpadded::decode(segment, &mut sig).map_err(|_| Error::Malformed)?;
-    if decoded.len() != 64 {
-        return Err(Error::Malformed);
-    }
+    base64url::decode(segment.as_bytes(), &mut sig).map_err(|_| Error::Malformed)?;
     Ok(sig)
 }

@@ -28,6 +28,7 @@
 extern crate std;
 
 mod backend;
+mod base64url;
 mod bearer;
 mod cache;
 mod claims;

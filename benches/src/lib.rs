@@ -195,11 +195,117 @@ pub mod edjwt_lib {
     }
 }
 
-/// Peer libraries (filled in below).
+/// Peer libraries, each configured to check what edjwt checks on these tokens: EdDSA only,
+/// the issuer, the audience, `exp` (and `nbf`) with 60 s leeway, and the `kid` a caller
+/// would compare itself where the library does not.
 pub mod peers {
-    use super::Fixtures;
+    use std::collections::HashSet;
 
-    pub fn runner(lib: &str, _f: &Fixtures) -> Box<dyn FnMut(&str) -> bool> {
-        panic!("unknown library {lib}")
+    use super::{Fixtures, AUDIENCE, ISSUER, KID};
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Custom {
+        prefix: Option<String>,
     }
+
+    pub fn runner(lib: &str, f: &Fixtures) -> Box<dyn FnMut(&str) -> bool> {
+        match lib {
+            "jsonwebtoken" => Box::new(jsonwebtoken_verifier(f.public_key)),
+            "jwt-simple" => Box::new(jwt_simple_verifier(f.public_key)),
+            "jwt-compact" => Box::new(jwt_compact_verifier(f.public_key)),
+            other => panic!("unknown library {other}"),
+        }
+    }
+
+    /// `jsonwebtoken` (ed25519-dalek through its `rust_crypto` provider).
+    pub fn jsonwebtoken_verifier(public_key: [u8; 32]) -> impl FnMut(&str) -> bool {
+        use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
+        let x = super::base64ct_enc::b64(&public_key);
+        let key = DecodingKey::from_ed_components(&x).unwrap();
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.leeway = 60;
+        validation.validate_nbf = true;
+        move |token: &str| {
+            let Ok(header) = decode_header(token) else {
+                return false;
+            };
+            if header.kid.as_deref().is_some_and(|k| k != KID) {
+                return false;
+            }
+            decode::<Custom>(token, &key, &validation).is_ok()
+        }
+    }
+
+    /// `jwt-simple` with its pure-Rust backend (ed25519-compact).
+    pub fn jwt_simple_verifier(public_key: [u8; 32]) -> impl FnMut(&str) -> bool {
+        use jwt_simple::prelude::*;
+        let key = Ed25519PublicKey::from_bytes(&public_key)
+            .unwrap()
+            .with_key_id(KID);
+        let options = VerificationOptions {
+            allowed_issuers: Some(HashSet::from([ISSUER.to_string()])),
+            allowed_audiences: Some(HashSet::from([AUDIENCE.to_string()])),
+            time_tolerance: Some(Duration::from_secs(60)),
+            ..Default::default()
+        };
+        move |token: &str| {
+            let Ok(meta) = Token::decode_metadata(token) else {
+                return false;
+            };
+            if meta.key_id().is_some_and(|k| k != KID) {
+                return false;
+            }
+            key.verify_token::<Custom>(token, Some(options.clone()))
+                .is_ok()
+        }
+    }
+
+    /// `jwt-compact` with its ed25519-compact backend.
+    pub fn jwt_compact_verifier(public_key: [u8; 32]) -> impl FnMut(&str) -> bool {
+        use jwt_compact::alg::Ed25519;
+        use jwt_compact::{AlgorithmExt as _, TimeOptions, UntrustedToken};
+        let key =
+            <Ed25519 as jwt_compact::Algorithm>::VerifyingKey::from_slice(&public_key).unwrap();
+        let time = TimeOptions::default();
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Claims {
+            iss: String,
+            aud: String,
+            prefix: Option<String>,
+        }
+        move |token: &str| {
+            let Ok(untrusted) = UntrustedToken::new(token) else {
+                return false;
+            };
+            if untrusted
+                .header()
+                .key_id
+                .as_deref()
+                .is_some_and(|k| k != KID)
+            {
+                return false;
+            }
+            let Ok(token) = Ed25519.validator::<Claims>(&key).validate(&untrusted) else {
+                return false;
+            };
+            let claims = token.claims();
+            claims.validate_expiration(&time).is_ok()
+                && (claims.not_before.is_none() || claims.validate_maturity(&time).is_ok())
+                && claims.custom.iss == ISSUER
+                && claims.custom.aud == AUDIENCE
+        }
+    }
+}
+
+/// The signing input and decoded signature of a token.
+pub fn split_signature(token: &str) -> (Vec<u8>, [u8; 64]) {
+    use base64ct::Encoding;
+    let (input, sig_b64) = token.rsplit_once('.').unwrap();
+    let mut sig = [0u8; 64];
+    base64ct::Base64UrlUnpadded::decode(sig_b64, &mut sig).unwrap();
+    (input.as_bytes().to_vec(), sig)
 }

@@ -33,6 +33,9 @@ static GLOBAL: Counting = Counting;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args[1] == "paired" {
+        return paired(&args[2], args[3].parse().unwrap());
+    }
     let (lib, case, n) = (
         args[1].as_str(),
         args[2].as_str(),
@@ -56,12 +59,65 @@ fn main() {
             let r = raw::Raw::new(f.public_key, &token);
             Box::new(move |_| r.verify())
         }
+        "raw-ed25519-dalek" => {
+            let (input, sig) = edjwt_bench::split_signature(&token);
+            let key = ed25519_dalek::VerifyingKey::from_bytes(&f.public_key).unwrap();
+            let sig = ed25519_dalek::Signature::from_bytes(&sig);
+            Box::new(move |_| key.verify_strict(&input, &sig).is_ok())
+        }
         "edjwt" => {
             let keys = edjwt_lib::keys::<1>(f.public_key, 1);
             let mut buf = vec![0u8; 8192];
             Box::new(move |t| {
                 let verifier = edjwt::Verifier::new(&keys, edjwt_lib::POLICY);
                 edjwt_lib::verify(&verifier, t, &mut buf)
+            })
+        }
+        // The verified-token cache: CASE's token, every call after the first a hit.
+        "edjwt-cache-hit" => {
+            let keys = edjwt_lib::keys::<1>(f.public_key, 1);
+            let mut cache = Box::new(edjwt::VerifiedCache::<1, 16, 16384>::new(
+                keys,
+                edjwt_lib::POLICY,
+            ));
+            let mut buf = vec![0u8; 8192];
+            Box::new(move |t| cache.verify(t, edjwt_bench::NOW, &mut buf).is_ok())
+        }
+        // 64 tokens shaped like CASE's (each its own `exp`) in rotation: through a 16-slot
+        // cache (every call a miss), or without a cache (the baseline for the miss).
+        "edjwt-cache-miss" | "edjwt-rotation" => {
+            use base64ct::{Base64UrlUnpadded, Encoding};
+            let mut parts = token.split('.');
+            let decode = |segment: &str| {
+                let mut out = vec![0u8; segment.len()];
+                let len = Base64UrlUnpadded::decode(segment, &mut out).unwrap().len();
+                out.truncate(len);
+                String::from_utf8(out).unwrap()
+            };
+            let (header, claims) = (decode(parts.next().unwrap()), decode(parts.next().unwrap()));
+            let tokens: Vec<String> = (0..64u64)
+                .map(|i| {
+                    let exp = (4_102_444_800 + i).to_string();
+                    edjwt_bench::sign(&header, &claims.replace("4102444800", &exp))
+                })
+                .collect();
+            let keys = edjwt_lib::keys::<1>(f.public_key, 1);
+            let mut cache = Box::new(edjwt::VerifiedCache::<1, 16, 16384>::new(
+                keys.clone(),
+                edjwt_lib::POLICY,
+            ));
+            let mut buf = vec![0u8; 8192];
+            let mut i = 0;
+            let through_cache = lib == "edjwt-cache-miss";
+            Box::new(move |_| {
+                i = (i + 1) % tokens.len();
+                if through_cache {
+                    let ok = cache.verify(&tokens[i], edjwt_bench::NOW, &mut buf).is_ok();
+                    ok && cache.stats().hits == 0
+                } else {
+                    let verifier = edjwt::Verifier::new(&keys, edjwt_lib::POLICY);
+                    edjwt_lib::verify(&verifier, &tokens[i], &mut buf)
+                }
             })
         }
         other => edjwt_bench::peers::runner(other, &f),
@@ -76,5 +132,52 @@ fn main() {
     println!(
         "{lib} {case} allocations_per_verify={}",
         allocs as f64 / n.max(1) as f64
+    );
+}
+
+/// `measure paired BASELINE ROUNDS`: interleaves batches of edjwt and BASELINE verifies of
+/// the typical token and prints the median of the per-round time ratios (noise on a busy
+/// machine hits both sides of a pair alike).
+fn paired(baseline: &str, rounds: usize) {
+    use std::time::Instant;
+    let f = Fixtures::new();
+    let raw = raw::Raw::new(f.public_key, &f.typical);
+    let (input, sig) = edjwt_bench::split_signature(&f.typical);
+    let dalek_key = ed25519_dalek::VerifyingKey::from_bytes(&f.public_key).unwrap();
+    let dalek_sig = ed25519_dalek::Signature::from_bytes(&sig);
+    let keys = edjwt_lib::keys::<1>(f.public_key, 1);
+    let verifier = edjwt::Verifier::new(&keys, edjwt_lib::POLICY);
+    let mut buf = [0u8; 8192];
+    let mut base: Box<dyn FnMut() -> bool> = match baseline {
+        "raw-ed25519-compact" => Box::new(|| raw.verify()),
+        "raw-ed25519-dalek" => Box::new(|| dalek_key.verify_strict(&input, &dalek_sig).is_ok()),
+        other => {
+            let mut run = edjwt_bench::peers::runner(other, &f);
+            let token = f.typical.clone();
+            Box::new(move || run(&token))
+        }
+    };
+    const BATCH: usize = 16;
+    let mut ratios = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t0 = Instant::now();
+        for _ in 0..BATCH {
+            assert!(base());
+        }
+        let t1 = Instant::now();
+        for _ in 0..BATCH {
+            assert!(edjwt_lib::verify(
+                &verifier,
+                black_box(&f.typical),
+                &mut buf
+            ));
+        }
+        let t2 = Instant::now();
+        ratios.push((t2 - t1).as_secs_f64() / (t1 - t0).as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "edjwt/{baseline} paired median time ratio {:.4}",
+        ratios[rounds / 2]
     );
 }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Instruction counts (callgrind), heap allocations and stack peak per verify, for edjwt and
+# its peers, with ratios against the raw Ed25519 verify measured in the same run; then the
+# paired median time ratios. Usage: bash benches/report.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+cargo build -q --release -p edjwt-bench --bin measure
+cp "$CARGO_TARGET_DIR/release/measure" /tmp/edjwt-measure-compact
+cargo build -q --release -p edjwt-bench --bin measure --features dalek
+cp "$CARGO_TARGET_DIR/release/measure" /tmp/edjwt-measure-dalek
+
+# Instructions per verify: (Ir with 21 runs - Ir with 1 run) / 20, setup cancels out.
+ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | grep -oP 'Collected : \K[0-9]+'; }
+per_verify() { local a b; a=$(ir "$1" "$2" "$3" 1); b=$(ir "$1" "$2" "$3" 21); echo $(( (b - a) / 20 )); }
+allocs() { "$1" "$2" "$3" 10 | grep -oP 'allocations_per_verify=\K[0-9.]+'; }
+# Peak stack of N=1 minus N=0 (massif samples the stack; the figure is an upper bound).
+stack_peak() { valgrind --tool=massif --stacks=yes --heap=no --massif-out-file=/tmp/massif.out "$@" >/dev/null 2>&1; grep -oP 'mem_stacks_B=\K[0-9]+' /tmp/massif.out | sort -n | tail -1; }
+
+C=/tmp/edjwt-measure-compact; D=/tmp/edjwt-measure-dalek
+floor=$(per_verify $C raw-ed25519-compact typical)
+floor_dalek=$(per_verify $C raw-ed25519-dalek typical)
+echo "| library | case | instructions | vs raw ed25519-compact | JWT layer (vs own raw backend) | allocations |"
+echo "|---|---|---:|---:|---:|---:|"
+row() { # bin lib case floor
+  local n; n=$(per_verify "$1" "$2" "$3")
+  printf '| %s | %s | %d | %.3fx | %+d | %s |\n' "$2" "$3" "$n" "$(echo "$n / $floor" | bc -l)" $((n - $4)) "$(allocs "$1" "$2" "$3")"
+}
+printf '| raw ed25519-compact | typical | %d | 1.000x | 0 | 0 |\n' "$floor"
+printf '| raw ed25519-dalek | typical | %d | %.3fx | 0 | 0 |\n' "$floor_dalek" "$(echo "$floor_dalek / $floor" | bc -l)"
+declare -A raw_compact raw_dalek
+for case in small typical large; do
+  raw_compact[$case]=$(per_verify $C raw-ed25519-compact $case)
+  raw_dalek[$case]=$(per_verify $C raw-ed25519-dalek $case)
+done
+# "JWT layer" is the cost above the raw verify of the library's own backend on that token.
+for lib in edjwt jwt-compact jwt-simple jsonwebtoken; do
+  for case in small typical large; do
+    f=${raw_compact[$case]}; [ "$lib" = jsonwebtoken ] && f=${raw_dalek[$case]}
+    row $C $lib $case "$f"
+  done
+done
+# edjwt on its dalek backend, against raw ed25519-dalek.
+n=$(per_verify $D edjwt typical)
+printf '| edjwt (dalek backend) | typical | %d | %.3fx | %+d | %s |\n' "$n" "$(echo "$n / $floor" | bc -l)" $((n - floor_dalek)) "$(allocs $D edjwt typical)"
+echo
+echo "| rejection | edjwt | jwt-compact | jwt-simple | jsonwebtoken |"
+echo "|---|---:|---:|---:|---:|"
+for case in garbage wrong-alg unknown-kid bad-signature expired; do
+  printf '| %s |' "$case"
+  for lib in edjwt jwt-compact jwt-simple jsonwebtoken; do printf ' %d |' "$(per_verify $C $lib $case)"; done
+  echo
+done
+echo
+base_stack=$(stack_peak $C edjwt typical 0); one_stack=$(stack_peak $C edjwt typical 1)
+echo "stack peak of one edjwt verify (massif, N=1 minus N=0): $((one_stack - base_stack)) bytes"
+echo
+rounds=2000; [ "${1:-}" = --quick ] && rounds=300
+$C paired raw-ed25519-compact $rounds
+$D paired raw-ed25519-dalek $rounds
+$D paired jsonwebtoken $rounds
