@@ -39,7 +39,7 @@ static VALUES: [u8; 256] = [
 ];
 
 /// The 6-bit value of a base64url character, or [`INVALID`].
-#[inline(always)]
+#[inline]
 fn value(c: u8) -> u8 {
     // Never `None`: a `u8` indexes a 256-entry table (the bound check compiles away).
     VALUES.get(usize::from(c)).copied().unwrap_or(INVALID)
