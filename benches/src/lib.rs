@@ -70,6 +70,11 @@ pub fn sign(header: &str, claims: &str) -> String {
 }
 
 impl Fixtures {
+    /// The typical token's claims (valid until 2100).
+    pub fn typical_claims(&self) -> String {
+        typical_claims("", 4_102_444_800)
+    }
+
     pub fn new() -> Self {
         let kp = KeyPair::from_seed(Seed::new(SEED));
         let typical = sign(TYPICAL_HEADER, &typical_claims("", 4_102_444_800));
