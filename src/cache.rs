@@ -3,7 +3,6 @@
 use core::fmt;
 
 use crate::bearer::bearer_token;
-use crate::compact;
 use crate::error::Error;
 use crate::key_set::KeySet;
 use crate::policy::Policy;
@@ -92,6 +91,8 @@ struct Slot<const SLOT_BYTES: usize> {
     generation: u64,
     /// Length of the token; 0 marks an empty slot (no token is empty).
     token_len: u32,
+    /// Length of the token's header segment (base64), for the limits.
+    header_segment_len: u32,
     header_len: u32,
     payload_len: u32,
     key_index: u32,
@@ -105,6 +106,7 @@ impl<const SLOT_BYTES: usize> Slot<SLOT_BYTES> {
         tag: 0,
         generation: 0,
         token_len: 0,
+        header_segment_len: 0,
         header_len: 0,
         payload_len: 0,
         key_index: 0,
@@ -188,35 +190,40 @@ impl<const SLOTS: usize, const SLOT_BYTES: usize> Slots<SLOTS, SLOT_BYTES> {
     }
 
     /// Counts a hit on slot `index` and copies its decoded header and payload JSON to the
-    /// front of `buf`, where a fresh verify decodes them. Returns their lengths and the key
-    /// index.
-    fn load(&mut self, index: usize, tag: u64, buf: &mut [u8]) -> Result<Loaded, Error> {
+    /// front of `buf`, where a fresh verify decodes them.
+    fn load(&mut self, index: usize, tag: u64, buf: &mut [u8]) -> Loaded {
         self.stats.hits = self.stats.hits.wrapping_add(1);
         if !self.slots.get(index).is_some_and(|slot| slot.recent) {
             self.touch(index, tag);
         }
-        let slot = self.slots.get(index).ok_or(Error::BufferTooSmall)?;
-        let token_len = usize::try_from(slot.token_len).map_err(|_| Error::BufferTooSmall)?;
-        let header_len = usize::try_from(slot.header_len).map_err(|_| Error::BufferTooSmall)?;
-        let payload_len = usize::try_from(slot.payload_len).map_err(|_| Error::BufferTooSmall)?;
-        let key_index = usize::try_from(slot.key_index).map_err(|_| Error::BufferTooSmall)?;
-        let decoded_len = header_len
+        // (A `u32` always fits a `usize` where a slot of that size fits in memory; were it
+        // not so, `usize::MAX` fails every check below.)
+        let len = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+        let Some(slot) = self.slots.get(index) else {
+            return Loaded::NONE;
+        };
+        let (header_len, payload_len) = (len(slot.header_len), len(slot.payload_len));
+        let token_len = len(slot.token_len);
+        let stored = header_len
             .checked_add(payload_len)
-            .ok_or(Error::BufferTooSmall)?;
-        let stored = token_len
-            .checked_add(decoded_len)
-            .and_then(|end| slot.bytes.get(token_len..end))
-            .ok_or(Error::BufferTooSmall)?;
+            .and_then(|decoded| token_len.checked_add(decoded))
+            .and_then(|end| slot.bytes.get(token_len..end));
         // A fresh verify needs the same room: the header decoded at the front, the payload
         // right after it.
-        buf.get_mut(..decoded_len)
-            .ok_or(Error::BufferTooSmall)?
-            .copy_from_slice(stored);
-        Ok(Loaded {
+        let copied = match (stored, buf.get_mut(..stored.map_or(0, <[u8]>::len))) {
+            (Some(stored), Some(to)) => {
+                to.copy_from_slice(stored);
+                Ok(())
+            }
+            _ => Err(Error::BufferTooSmall),
+        };
+        Loaded {
+            header_segment_len: len(slot.header_segment_len),
             header_len,
             payload_len,
-            key_index,
-        })
+            key_index: len(slot.key_index),
+            copied,
+        }
     }
 
     /// Stores a token that verified, unless it does not fit a slot: into the slot that
@@ -224,8 +231,10 @@ impl<const SLOTS: usize, const SLOT_BYTES: usize> Slots<SLOTS, SLOT_BYTES> {
     fn insert(&mut self, token: &[u8], tag: u64, generation: u64, verified: &Verified<'_>) {
         let header = verified.header().json().as_bytes();
         let payload = verified.payload().as_bytes();
-        let (Ok(token_len), Ok(header_len), Ok(payload_len), Ok(key_index)) = (
+        let header_segment = token.iter().position(|&b| b == b'.').unwrap_or(0);
+        let (Ok(token_len), Ok(header_segment_len), Ok(header_len), Ok(payload_len), Ok(key_index)) = (
             u32::try_from(token.len()),
+            u32::try_from(header_segment),
             u32::try_from(header.len()),
             u32::try_from(payload.len()),
             u32::try_from(verified.key_index()),
@@ -273,6 +282,7 @@ impl<const SLOTS: usize, const SLOT_BYTES: usize> Slots<SLOTS, SLOT_BYTES> {
         slot.tag = tag;
         slot.generation = generation;
         slot.token_len = token_len;
+        slot.header_segment_len = header_segment_len;
         slot.header_len = header_len;
         slot.payload_len = payload_len;
         slot.key_index = key_index;
@@ -309,25 +319,47 @@ impl<const SLOTS: usize, const SLOT_BYTES: usize> Slots<SLOTS, SLOT_BYTES> {
     }
 }
 
-/// What [`Slots::load`] copied into the caller's buffer.
+/// What [`Slots::load`] found, and whether it copied the decoded header and payload into
+/// the caller's buffer.
+#[derive(Clone, Copy)]
 struct Loaded {
+    header_segment_len: usize,
     header_len: usize,
     payload_len: usize,
     key_index: usize,
+    copied: Result<(), Error>,
+}
+
+impl Loaded {
+    /// For a slot index out of range, which `find` never returns.
+    const NONE: Loaded = Loaded {
+        header_segment_len: 0,
+        header_len: 0,
+        payload_len: 0,
+        key_index: 0,
+        copied: Err(Error::BufferTooSmall),
+    };
 }
 
 /// Finishes a hit: the limits, then the header, claims and policy, exactly as a fresh
 /// verify checks them after the signature.
 fn check_hit<'b>(
     token: &str,
-    loaded: Result<Loaded, Error>,
+    loaded: Loaded,
     policy: &Policy<'_>,
     now: u64,
     buf: &'b [u8],
 ) -> Result<Verified<'b>, Error> {
-    // The limits come first in a fresh verify, and may have been lowered since.
-    compact::split(token, &policy.size_limits())?;
-    let loaded = loaded?;
+    // The two checks of `compact::split` that depend on the limits, in its order: they come
+    // first in a fresh verify, and the limits may have been lowered since.
+    let limits = policy.size_limits();
+    if token.len() > limits.max_token_len {
+        return Err(Error::TokenTooLarge);
+    }
+    if loaded.header_segment_len > limits.max_header_len {
+        return Err(Error::HeaderTooLarge);
+    }
+    loaded.copied?;
     let (header, rest) = buf
         .split_at_checked(loaded.header_len)
         .ok_or(Error::BufferTooSmall)?;

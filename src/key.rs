@@ -183,8 +183,17 @@ impl VerifyingKey {
         self.key.to_bytes()
     }
 
-    /// Whether this key may have signed a token with this `kid` (DESIGN: a token `kid`
-    /// selects keys with that `kid` and keys without one; no `kid` selects every key).
+    /// Whether a token with this `kid` is checked against this key: a token `kid` selects
+    /// the keys with that `kid` and the keys without one; a token without `kid` every key.
+    #[must_use]
+    pub fn matches_kid(&self, token_kid: Option<&str>) -> bool {
+        match (token_kid, &self.kid) {
+            (Some(want), Some(have)) => want == have.as_str(),
+            _ => true,
+        }
+    }
+
+    /// [`matches_kid`](Self::matches_kid) for a `kid` still in its JSON form.
     pub(crate) fn is_candidate(&self, token_kid: Option<JsonStr<'_>>) -> bool {
         match (token_kid, &self.kid) {
             (Some(want), Some(have)) => want == have.as_str(),

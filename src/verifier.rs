@@ -225,6 +225,17 @@ impl<'b> VerifiedJws<'b> {
     pub const fn key_index(&self) -> usize {
         self.key_index
     }
+
+    /// The registered claims of the payload, parsed strictly but checked against no policy
+    /// and no time: for tools that explain a rejection (the `edjwt` command's hints), never
+    /// for an authorization decision, which needs [`Verifier::verify`].
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] (and the other JSON errors) when the payload is not a strict
+    /// JSON object, [`Error::InvalidClaim`] for a registered claim of the wrong type.
+    pub fn claims(&self) -> Result<Claims<'b>, Error> {
+        Claims::parse(self.payload)
+    }
 }
 
 /// Verifies tokens against a set of keys and a [`Policy`]. Cheap to build and `Copy`.

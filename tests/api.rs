@@ -271,3 +271,28 @@ fn verifier_and_policy_are_const() {
     );
     assert!(KEYS.is_empty());
 }
+
+#[test]
+fn jws_claims_and_kid_matching_for_tools() {
+    let keys = [rfc8037_key().with_kid("rfc8037").unwrap()];
+    let verifier = Verifier::new(&keys, policy());
+    let expired = sign(HEADER, r#"{"iss":"x","exp":1}"#);
+    let mut buf = [0u8; 512];
+    let jws = verifier.verify_jws(&expired, &mut buf).unwrap();
+    let claims = jws.claims().unwrap();
+    assert_eq!(claims.expires_at().unwrap().seconds(), 1);
+    assert!(claims.issuer().unwrap() == "x");
+    let not_json = sign(HEADER, "plain text");
+    assert_eq!(
+        verifier
+            .verify_jws(&not_json, &mut buf)
+            .unwrap()
+            .claims()
+            .err(),
+        Some(Error::Malformed)
+    );
+    assert!(keys[0].matches_kid(Some("rfc8037")));
+    assert!(!keys[0].matches_kid(Some("other")));
+    assert!(keys[0].matches_kid(None));
+    assert!(rfc8037_key().matches_kid(Some("anything")));
+}
