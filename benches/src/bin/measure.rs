@@ -130,7 +130,8 @@ fn main() {
     }
     let allocs = ALLOCS.load(Ordering::Relaxed) - before;
     println!(
-        "{lib} {case} allocations_per_verify={}",
+        "{lib} {case} token_bytes={} allocations_per_verify={}",
+        token.len(),
         allocs as f64 / n.max(1) as f64
     );
 }
