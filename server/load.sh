@@ -52,13 +52,23 @@ start() {
     [ -n "$url" ] || { cat "$tmp/stderr"; exit 1; }
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+# Server CPU time (user + system, in clock ticks): less sensitive than requests/s to other
+# work on the machine.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 run() {
-    local label="$1" shown="$2" value="$3"
+    local label="$1" shown="$2" value="$3" before after requests rps cpu_us
     printf '\n--- %s: wrk -t%s -c%s -d%s --latency -H "Authorization: Bearer %s" %s\n' \
         "$label" "$threads" "$conns" "$duration" "$shown" "$url"
+    before="$(cpu_ticks)"
     wrk -t"$threads" -c"$conns" -d"$duration" --latency -H "Authorization: Bearer $value" "$url" \
         | tee "$tmp/wrk"
-    printf '%s: %s\n' "$label" "$(sed -n 's/^Requests\/sec: *//p' "$tmp/wrk")" >> "$tmp/summary"
+    after="$(cpu_ticks)"
+    requests="$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$tmp/wrk")"
+    rps="$(sed -n 's/^Requests\/sec: *//p' "$tmp/wrk")"
+    cpu_us="$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+        'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+    printf '%-30s %10s req/s  %6s us server CPU per request\n' "$label:" "$rps" "$cpu_us" \
+        >> "$tmp/summary"
 }
 
 # Other work on the machine skews the figures: the 1/5/15-minute load average says how much.
