@@ -10,7 +10,10 @@ use libfuzzer_sys::fuzz_target;
 /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
 fn is_b64token(s: &str) -> bool {
     let b = s.as_bytes();
-    let body = b.iter().take_while(|&&c| c.is_ascii_alphanumeric() || b"-._~+/".contains(&c)).count();
+    let body = b
+        .iter()
+        .take_while(|&&c| c.is_ascii_alphanumeric() || b"-._~+/".contains(&c))
+        .count();
     body > 0 && b[body..].iter().all(|&c| c == b'=')
 }
 

@@ -20,7 +20,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let reference = URL_SAFE_NO_PAD.decode(s);
     if let Ok(bytes) = &reference {
-        assert_eq!(URL_SAFE_NO_PAD.encode(bytes), s, "strict base64 is canonical");
+        assert_eq!(
+            URL_SAFE_NO_PAD.encode(bytes),
+            s,
+            "strict base64 is canonical"
+        );
     }
     let limits = Limits {
         max_token_len: usize::MAX,
@@ -46,7 +50,9 @@ fuzz_target!(|data: &[u8]| {
             // Same bytes: sign the segment as received and read the JWS payload back.
             let token = sign::sign_input(&format!("{HEADER}.{s}"));
             let mut buf = vec![0u8; token.len()];
-            let jws = verifier.verify_jws(&token, &mut buf).expect("signed, strict payload");
+            let jws = verifier
+                .verify_jws(&token, &mut buf)
+                .expect("signed, strict payload");
             assert_eq!(jws.payload(), &bytes[..]);
         }
     }

@@ -53,7 +53,11 @@ impl Walk {
     }
 
     fn key(&mut self, name: String) {
-        let names = self.open.last_mut().and_then(Option::as_mut).expect("in an object");
+        let names = self
+            .open
+            .last_mut()
+            .and_then(Option::as_mut)
+            .expect("in an object");
         if names.contains(&name) {
             self.first.get_or_insert(Structural::Duplicate);
         } else if self.open_names >= edjwt::MAX_JSON_MEMBERS {
@@ -137,9 +141,9 @@ fn registered_invalid(json: &[u8]) -> bool {
         match name.as_str() {
             "iss" | "sub" | "jti" => !raw.starts_with('"'),
             "aud" => {
-                !raw.starts_with('"') && serde_json::from_str::<Vec<&RawValue>>(raw).map_or(true, |v| {
-                    v.iter().any(|e| !e.get().starts_with('"'))
-                })
+                !raw.starts_with('"')
+                    && serde_json::from_str::<Vec<&RawValue>>(raw)
+                        .map_or(true, |v| v.iter().any(|e| !e.get().starts_with('"')))
             }
             "exp" | "nbf" | "iat" => {
                 !matches!(raw.as_bytes().first(), Some(b'-' | b'0'..=b'9'))
@@ -178,7 +182,10 @@ fuzz_target!(|data: &[u8]| {
         max_token_len: usize::MAX,
         max_header_len: usize::MAX,
     };
-    let policy = Policy::new().allow_missing_exp().leeway(u64::MAX).limits(limits);
+    let policy = Policy::new()
+        .allow_missing_exp()
+        .leeway(u64::MAX)
+        .limits(limits);
     let mut buf = vec![0u8; token.len()];
     let got = match Verifier::new(&keys, policy).verify(&token, 1_700_000_000, &mut buf) {
         Ok(_) => Verdict::Accept(false),

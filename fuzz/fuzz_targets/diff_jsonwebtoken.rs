@@ -66,10 +66,18 @@ fn date(t: &Time, now: i64) -> (Value, Option<i64>) {
             Value::Number(Number::integer((now + i64::from(*d)) as u64)),
             Some(i64::from(*d)),
         ),
-        Time::Offset(d) => (Value::Number(Number::negative_integer((now + i64::from(*d)).unsigned_abs())), None),
+        Time::Offset(d) => (
+            Value::Number(Number::negative_integer(
+                (now + i64::from(*d)).unsigned_abs(),
+            )),
+            None,
+        ),
         // Not `-0`: edjwt rejects it (a minus sign), serde_json reads it as the float -0.0,
         // which jsonwebtoken takes as 0 (a documented difference).
-        Time::Negative(v) => (Value::Number(Number::negative_integer(u64::from(*v).max(1))), None),
+        Time::Negative(v) => (
+            Value::Number(Number::negative_integer(u64::from(*v).max(1))),
+            None,
+        ),
     }
 }
 
@@ -78,7 +86,10 @@ fn pick(i: u8) -> &'static str {
 }
 
 fuzz_target!(|input: Input| {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     let now_i = now as i64;
     let leeway = i64::from(input.leeway);
     let mut members: Vec<(Text, Value)> = Vec::new();
@@ -98,7 +109,10 @@ fuzz_target!(|input: Input| {
         members.push((Text::plain("nbf"), v));
     }
     if let Some(ago) = input.iat_ago {
-        members.push((Text::plain("iat"), Value::Number(Number::integer(now - u64::from(ago)))));
+        members.push((
+            Text::plain("iat"),
+            Value::Number(Number::integer(now - u64::from(ago))),
+        ));
     }
     if let Some(t) = &input.iss {
         members.push((Text::plain("iss"), Value::String(t.clone())));
@@ -131,8 +145,14 @@ fuzz_target!(|input: Input| {
     let header = HEADERS[usize::from(input.header) % HEADERS.len()];
     let token = sign::sign(header.as_bytes(), w.out.as_bytes());
 
-    let issuers: Option<Vec<&str>> = input.expect_iss.as_ref().map(|v| v.iter().map(|i| pick(*i)).collect());
-    let audiences: Option<Vec<&str>> = input.expect_aud.as_ref().map(|v| v.iter().map(|i| pick(*i)).collect());
+    let issuers: Option<Vec<&str>> = input
+        .expect_iss
+        .as_ref()
+        .map(|v| v.iter().map(|i| pick(*i)).collect());
+    let audiences: Option<Vec<&str>> = input
+        .expect_aud
+        .as_ref()
+        .map(|v| v.iter().map(|i| pick(*i)).collect());
     let subject = input.expect_sub.map(pick);
 
     let keys = [sign::signer_key()];

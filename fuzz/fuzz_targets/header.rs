@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
             for s in [t.kid(), h.typ()].into_iter().flatten() {
                 assert!(h.json().contains(s.raw()));
                 let mut out = vec![0u8; s.raw().len()];
-                let text = s.unescape_into(&mut out).expect("raw length always suffices");
+                let text = s
+                    .unescape_into(&mut out)
+                    .expect("raw length always suffices");
                 assert_eq!(text, s.to_string());
                 assert_eq!(text.len(), s.unescaped_len());
                 assert_eq!(s.as_str().is_some(), !s.raw().contains('\\'));

@@ -60,7 +60,9 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => assert!(
             matches!(
                 e,
-                Error::Malformed | Error::NestingTooDeep | Error::TooManyMembers
+                Error::Malformed
+                    | Error::NestingTooDeep
+                    | Error::TooManyMembers
                     | Error::InvalidClaim
             ),
             "{e:?}"

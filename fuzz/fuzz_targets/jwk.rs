@@ -26,12 +26,16 @@ fuzz_target!(|data: &[u8]| {
     }
     // add_text takes a JSON object with a top-level "keys" member as a JWKS, any other
     // object as a JWK.
-    let is_jwks = serde_json::from_str::<serde_json::Value>(text)
-        .is_ok_and(|v| v.get("keys").is_some());
+    let is_jwks =
+        serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("keys").is_some());
     if text.trim_start().starts_with('{') && !is_jwks {
         let mut set = KeySet::<1>::new();
         let added = set.add_text(text);
-        assert_eq!(added.is_ok(), result.is_ok(), "add_text {added:?} vs from_jwk {result:?}");
+        assert_eq!(
+            added.is_ok(),
+            result.is_ok(),
+            "add_text {added:?} vs from_jwk {result:?}"
+        );
         match (added, result) {
             (Ok(n), Ok(key)) => {
                 assert_eq!(n, 1);

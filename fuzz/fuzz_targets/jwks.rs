@@ -39,6 +39,9 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(set.len(), 1 + n);
             assert!(set[0] == before[0]);
         }
-        Err(_) => assert!(set.iter().eq(before.iter()), "failed add_text changed the set"),
+        Err(_) => assert!(
+            set.iter().eq(before.iter()),
+            "failed add_text changed the set"
+        ),
     }
 });

@@ -24,7 +24,9 @@ fuzz_target!(|data: &[u8]| {
                 .filter(|l| !l.starts_with("-----"))
                 .collect::<String>()
                 .replace('\r', "");
-            let der = STANDARD.decode(&body).expect("accepted PEM body is strict base64");
+            let der = STANDARD
+                .decode(&body)
+                .expect("accepted PEM body is strict base64");
             let mut want = SPKI_PREFIX.to_vec();
             want.extend_from_slice(&key.to_bytes());
             assert_eq!(der, want);

@@ -15,8 +15,18 @@ fuzz_target!(|case: Case| {
     let strings = case.policy.strings();
     let verifier = Verifier::new(&keys, case.policy.policy(&strings));
     let mut buf = vec![0u8; built.token.len()];
-    let got = verifier.verify(&built.token, case.now, &mut buf).map(|v| exposed(&v));
+    let got = verifier
+        .verify(&built.token, case.now, &mut buf)
+        .map(|v| exposed(&v));
     let want = case.expect(&built);
+    if std::env::var_os("EDJWT_FUZZ_VERDICTS").is_some() {
+        // `EDJWT_FUZZ_VERDICTS=1 cargo fuzz run structured corpus/structured -- -runs=0`
+        // prints the verdict of every corpus entry: the corpus must reach past the signature.
+        eprintln!(
+            "verdict: {}",
+            want.as_ref().map_or_else(|e| e.code(), |_| "ok")
+        );
+    }
     assert_eq!(
         got, want,
         "\nheader: {}\nclaims: {}\ntoken: {}",

@@ -17,8 +17,16 @@ fn after_signature(e: Error) -> bool {
     use Error::*;
     matches!(
         e,
-        Expired | NotYetValid | IssuedInFuture | TooOld | WrongIssuer | WrongAudience
-            | WrongSubject | WrongType | MissingClaim | InvalidClaim
+        Expired
+            | NotYetValid
+            | IssuedInFuture
+            | TooOld
+            | WrongIssuer
+            | WrongAudience
+            | WrongSubject
+            | WrongType
+            | MissingClaim
+            | InvalidClaim
     )
 }
 
@@ -55,12 +63,17 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(*index, j.key_index());
         }
         (Err(e), Ok(_)) => assert!(
-            after_signature(*e) || *e == Error::Malformed || *e == Error::NestingTooDeep
+            after_signature(*e)
+                || *e == Error::Malformed
+                || *e == Error::NestingTooDeep
                 || *e == Error::TooManyMembers,
             "verify_jws accepted what verify rejected before the claims: {e:?}"
         ),
         (Err(e), Err(j)) => {
-            assert!(!after_signature(*e), "claims error {e:?} but the JWS did not verify");
+            assert!(
+                !after_signature(*e),
+                "claims error {e:?} but the JWS did not verify"
+            );
             assert_eq!(e, j, "verify and verify_jws disagree before the signature");
         }
         (Ok(_), Err(j)) => panic!("verify accepted, verify_jws rejected: {j:?}"),

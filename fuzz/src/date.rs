@@ -82,7 +82,10 @@ mod tests {
         assert_eq!(numeric_date("0.000"), Some((0, false)));
         assert_eq!(numeric_date("5e-1"), Some((0, true)));
         assert_eq!(numeric_date("-0"), None);
-        assert_eq!(numeric_date("9223372036854775807"), Some((i64::MAX as u64, false)));
+        assert_eq!(
+            numeric_date("9223372036854775807"),
+            Some((i64::MAX as u64, false))
+        );
         assert_eq!(numeric_date("9223372036854775808"), None);
         assert_eq!(numeric_date("0e99999999999"), Some((0, false)));
         assert_eq!(numeric_date("1e19"), None);

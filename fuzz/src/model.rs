@@ -11,15 +11,50 @@ use edjwt::{MAX_JSON_DEPTH, MAX_JSON_MEMBERS};
 
 /// Member names: header parameters, registered claims, JWK members and a few others.
 pub const NAMES: &[&str] = &[
-    "alg", "kid", "typ", "crit", "b64", "jwk", "iss", "sub", "aud", "exp", "nbf", "iat", "jti",
-    "prefix", "x", "", "a", "keys", "\u{e9}", "\u{1f600}",
+    "alg",
+    "kid",
+    "typ",
+    "crit",
+    "b64",
+    "jwk",
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "prefix",
+    "x",
+    "",
+    "a",
+    "keys",
+    "\u{e9}",
+    "\u{1f600}",
 ];
 
 /// String values: algorithm names, types, kids, issuers, audiences, tricky text.
 pub const STRINGS: &[&str] = &[
-    "EdDSA", "Ed25519", "none", "eddsa", "HS256", "JWT", "at+jwt", "application/jwt",
-    "rfc8037", "other", "https://issuer.example", "api", "alice", "", "\u{e9}", "\u{1f600}",
-    "a\"b\\c/\u{1}", "\u{2028}", "application/", "Application/AT+JWT",
+    "EdDSA",
+    "Ed25519",
+    "none",
+    "eddsa",
+    "HS256",
+    "JWT",
+    "at+jwt",
+    "application/jwt",
+    "rfc8037",
+    "other",
+    "https://issuer.example",
+    "api",
+    "alice",
+    "",
+    "\u{e9}",
+    "\u{1f600}",
+    "a\"b\\c/\u{1}",
+    "\u{2028}",
+    "application/",
+    "Application/AT+JWT",
 ];
 
 /// A JSON string: which text, and how to escape it.
@@ -218,10 +253,17 @@ pub enum Value {
     Object(Vec<(Text, Value)>, Ws),
     /// `1 + depth % 40` arrays (or objects with one member `"a"`) around a value: reaches
     /// the depth limit cheaply.
-    Nest { depth: u8, objects: bool, inner: Box<Value> },
+    Nest {
+        depth: u8,
+        objects: bool,
+        inner: Box<Value>,
+    },
     /// An object with `count` members `"m0"`, `"m1"`, ... (value `0`) then `"z": last`:
     /// reaches the member table limit cheaply.
-    Wide { count: u8, last: Box<Value> },
+    Wide {
+        count: u8,
+        last: Box<Value>,
+    },
 }
 
 /// What edjwt's walk must stop at first, in text order.
@@ -344,7 +386,11 @@ impl Writer {
                 }
                 self.close();
             }
-            Value::Nest { depth, objects, inner } => {
+            Value::Nest {
+                depth,
+                objects,
+                inner,
+            } => {
                 let depth = 1 + usize::from(*depth) % 40;
                 for _ in 0..depth {
                     self.open(*objects);
@@ -398,7 +444,11 @@ impl Value {
                     })
                     .collect(),
             ),
-            Value::Nest { depth, objects: false, inner } => {
+            Value::Nest {
+                depth,
+                objects: false,
+                inner,
+            } => {
                 let depth = 1 + usize::from(*depth) % 40;
                 match (depth, inner.as_ref()) {
                     (1, Value::String(t)) => Kind::Array(Some(vec![t.text()])),
@@ -409,4 +459,3 @@ impl Value {
         }
     }
 }
-

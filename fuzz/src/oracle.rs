@@ -49,9 +49,10 @@ impl ClaimMember {
     fn pair(&self) -> (Text, Value) {
         match self {
             ClaimMember::Date(i, e, n) => (name(9 + i % 3, *e), Value::Number(n.clone())),
-            ClaimMember::Str(i, e, t) => {
-                (name([6, 7, 8, 12][usize::from(*i % 4)], *e), Value::String(t.clone()))
-            }
+            ClaimMember::Str(i, e, t) => (
+                name([6, 7, 8, 12][usize::from(*i % 4)], *e),
+                Value::String(t.clone()),
+            ),
             ClaimMember::Audiences(e, items, ws) => (
                 name(8, *e),
                 Value::Array(items.iter().cloned().map(Value::String).collect(), *ws),
@@ -59,6 +60,45 @@ impl ClaimMember {
             ClaimMember::Any(n, v) => (n.clone(), v.clone()),
         }
     }
+}
+
+/// The `alg` member written first in the header, valid about half the time.
+#[derive(Arbitrary, Clone, Debug)]
+pub enum AlgChoice {
+    EdDsa(Escapes, Escapes),
+    Ed25519(Escapes, Escapes),
+    Missing,
+    Other(Escapes, Value),
+}
+
+impl AlgChoice {
+    fn pair(&self) -> Option<(Text, Value)> {
+        let alg = |name_esc: &Escapes, value: &str, esc: &Escapes| {
+            let index = STRINGS
+                .iter()
+                .position(|s| *s == value)
+                .expect("in the pool");
+            (
+                name(0, *name_esc),
+                Value::String(Text::Str(index as u8, *esc)),
+            )
+        };
+        match self {
+            AlgChoice::EdDsa(n, e) => Some(alg(n, "EdDSA", e)),
+            AlgChoice::Ed25519(n, e) => Some(alg(n, "Ed25519", e)),
+            AlgChoice::Missing => None,
+            AlgChoice::Other(n, v) => Some((name(0, *n), v.clone())),
+        }
+    }
+}
+
+/// Size limits: the defaults three times out of four.
+#[derive(Arbitrary, Clone, Copy, Debug)]
+pub enum LimitsChoice {
+    Default,
+    Default2,
+    Default3,
+    Custom(u16, u16),
 }
 
 /// Expected values of a string claim in the policy.
@@ -71,7 +111,14 @@ pub enum Expect {
 
 /// Expected `typ` values.
 pub const TYPS: &[&str] = &[
-    "JWT", "jwt", "application/jwt", "at+jwt", "application/at+JWT", "", "application/", "JWT2",
+    "JWT",
+    "jwt",
+    "application/jwt",
+    "at+jwt",
+    "application/at+JWT",
+    "",
+    "application/",
+    "JWT2",
 ];
 
 /// Names a policy may require.
@@ -95,7 +142,7 @@ pub struct PolicyModel {
     leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
-    limits: Option<(u16, u16)>,
+    limits: LimitsChoice,
 }
 
 /// Borrowed strings a [`Policy`] points into.
@@ -118,7 +165,7 @@ impl PolicyModel {
             leeway: u64::MAX,
             max_age: None,
             allow_missing_exp: true,
-            limits: None,
+            limits: LimitsChoice::Default,
         }
     }
 
@@ -142,11 +189,11 @@ impl PolicyModel {
     /// The size limits.
     pub fn limits(&self) -> Limits {
         match self.limits {
-            Some((token, header)) => Limits {
+            LimitsChoice::Custom(token, header) => Limits {
                 max_token_len: usize::from(token),
                 max_header_len: usize::from(header),
             },
-            None => Limits::DEFAULT,
+            _ => Limits::DEFAULT,
         }
     }
 
@@ -193,12 +240,17 @@ pub struct KeyModel {
 /// Everything a verification depends on.
 #[derive(Arbitrary, Clone, Debug)]
 pub struct Case {
+    pub alg: AlgChoice,
     pub header: Vec<HeaderMember>,
     pub header_ws: Ws,
     pub claims: Vec<ClaimMember>,
     pub claims_ws: Ws,
     pub policy: PolicyModel,
-    pub keys: Vec<KeyModel>,
+    /// The signer's `kid` (index into [`KIDS`]), if any.
+    pub signer_kid: Option<u8>,
+    /// Other keys, placed around the signer's; at most 2 are used.
+    pub other_keys: Vec<KeyModel>,
+    pub signer_pos: u8,
     pub now: u64,
 }
 
@@ -237,7 +289,10 @@ fn write(members: &[(Text, Value)], ws: Ws) -> (String, Option<Structural>) {
 }
 
 fn find<'m>(members: &'m [(Text, Value)], name: &str) -> Option<&'m Value> {
-    members.iter().find(|(n, _)| n.text() == name).map(|(_, v)| v)
+    members
+        .iter()
+        .find(|(n, _)| n.text() == name)
+        .map(|(_, v)| v)
 }
 
 fn string_of(v: &Value) -> Option<String> {
@@ -260,13 +315,30 @@ fn typ_matches(typ: &str, expected: &str) -> bool {
 }
 
 impl Case {
-    /// The configured keys (at most 3).
+    /// The key models in configuration order: up to 2 others and the signer.
+    fn key_models(&self) -> Vec<KeyModel> {
+        let mut keys: Vec<KeyModel> = self.other_keys.iter().take(2).cloned().collect();
+        let pos = usize::from(self.signer_pos) % (keys.len() + 1);
+        keys.insert(
+            pos,
+            KeyModel {
+                signer: true,
+                kid: self.signer_kid,
+            },
+        );
+        keys
+    }
+
+    /// The configured keys.
     pub fn keys(&self) -> Vec<VerifyingKey> {
-        self.keys
+        self.key_models()
             .iter()
-            .take(3)
             .map(|k| {
-                let key = if k.signer { sign::signer_key() } else { sign::other_key() };
+                let key = if k.signer {
+                    sign::signer_key()
+                } else {
+                    sign::other_key()
+                };
                 match k.kid {
                     Some(i) => key.with_kid(pick(KIDS, i)).expect("short kid"),
                     None => key,
@@ -277,7 +349,12 @@ impl Case {
 
     /// Writes and signs the token.
     pub fn build(&self) -> Built {
-        let header: Vec<_> = self.header.iter().map(HeaderMember::pair).collect();
+        let header: Vec<_> = self
+            .alg
+            .pair()
+            .into_iter()
+            .chain(self.header.iter().map(HeaderMember::pair))
+            .collect();
         let claims: Vec<_> = self.claims.iter().map(ClaimMember::pair).collect();
         let (header_json, header_first) = write(&header, self.header_ws);
         let (claims_json, claims_first) = write(&claims, self.claims_ws);
@@ -323,10 +400,9 @@ impl Case {
         }
         let (kid, typ) = (kid.flatten(), typ.flatten());
         // Key selection: a token kid selects keys with that kid and keys without one.
-        let candidates: Vec<(usize, &KeyModel)> = self
-            .keys
+        let models = self.key_models();
+        let candidates: Vec<(usize, &KeyModel)> = models
             .iter()
-            .take(3)
             .enumerate()
             .filter(|(_, k)| match (&kid, k.kid) {
                 (Some(want), Some(have)) => want == pick(KIDS, have),
@@ -472,7 +548,9 @@ pub fn exposed(v: &Verified<'_>) -> Exposed {
         iss: s(c.issuer()),
         sub: s(c.subject()),
         jti: s(c.jwt_id()),
-        aud: c.audience().map(|a| a.iter().map(|j| j.to_string()).collect()),
+        aud: c
+            .audience()
+            .map(|a| a.iter().map(|j| j.to_string()).collect()),
         exp: d(c.expires_at()),
         nbf: d(c.not_before()),
         iat: d(c.issued_at()),
