@@ -204,7 +204,6 @@ pub mod edjwt_lib {
 /// the issuer, the audience, `exp` (and `nbf`) with 60 s leeway, and the `kid` a caller
 /// would compare itself where the library does not.
 pub mod peers {
-    use std::collections::HashSet;
 
     use super::{Fixtures, AUDIENCE, ISSUER, KID};
 
