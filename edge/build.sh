@@ -35,19 +35,19 @@ build_edge() { # $1 name, $2... cargo features args
 build_baseline() { # $1 name, $2... cargo features args
   local name="$1"
   shift
-  (cd "$EDGE/baseline" && CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q --locked \
+  # Its own workspace, with the root's dependency versions.
+  cp "$ROOT/Cargo.lock" "$EDGE/baseline/Cargo.lock"
+  (cd "$EDGE/baseline" && CARGO_TARGET_DIR="$TARGET_DIR" cargo build -q \
     --target wasm32-unknown-unknown --profile wasm "$@")
   ship "$OUT/edjwt_edge_baseline.wasm" "$name"
 }
 
 build_edge edjwt_edge
 build_edge edjwt_edge_opt_size --features opt_size
-# The core's ed25519-dalek backend, when the core has one.
-if grep -q '^dalek *=' "$ROOT/Cargo.toml"; then
-  build_edge edjwt_edge_dalek --features edjwt/dalek
-fi
+build_edge edjwt_edge_dalek --features dalek
 build_baseline baseline
 build_baseline baseline_opt_size --features opt_size
+build_baseline baseline_dalek --features dalek
 
 size() { stat -c %s "$1"; }
 printf '\n%-22s %12s %12s\n' "module" "raw bytes" "wasm-opt -Oz"

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { EDGE, compile, json, tokenIn, variants } from './helpers.mjs';
 import { Edjwt, EdjwtError } from '../js/edjwt.mjs';
 
-const expected = JSON.parse(readFileSync(join(EDGE, 'test/expected_native.json'), 'utf8'));
+// The backends differ on one case (sig_mixed_order_R): each has its own file.
+const load = (file) => JSON.parse(readFileSync(join(EDGE, 'test', file), 'utf8'));
+const EXPECTED = {
+  compact: load('expected_native.json'),
+  dalek: load('expected_native.dalek.json'),
+};
 const sources = {};
 const source = (path) => (sources[path] ??= json(path));
 
@@ -23,6 +28,7 @@ function payloadOf(token) {
 for (const { name, path } of variants()) {
   describe(name, () => {
     const edjwt = Edjwt.fromModule(compile(path));
+    const expected = name.includes('dalek') ? EXPECTED.dalek : EXPECTED.compact;
 
     for (const group of expected.groups) {
       test(`${group.name}: ${group.cases.length} cases, same outcome as native`, () => {

@@ -93,11 +93,14 @@ fn token(source: &Value, id: &str) -> String {
         .to_string()
 }
 
+#[cfg(not(feature = "dalek"))]
+const EXPECTED: &str = "expected_native.json";
+#[cfg(feature = "dalek")]
+const EXPECTED: &str = "expected_native.dalek.json";
+
 fn expected() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(format!("{REPO}/edge/test/expected_native.json")).unwrap(),
-    )
-    .unwrap()
+    serde_json::from_str(&std::fs::read_to_string(format!("{REPO}/edge/test/{EXPECTED}")).unwrap())
+        .unwrap()
 }
 
 #[test]
