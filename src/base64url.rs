@@ -1,10 +1,10 @@
 //! Strict base64url without padding (RFC 4648 §5, as RFC 7515 §2 uses it) for the token's
 //! segments.
 //!
-//! Written by hand for speed, not strictness: `base64ct` is constant-time, the right choice
-//! for key material (this crate decodes PEM and JWK keys with it), but on a token, which is
-//! public, its per-character cost is about five times a table decoder's and would be the
-//! largest part of the JWT layer. The rules are exactly `base64ct`'s
+//! Written by hand for speed, not strictness: `base64ct` is constant-time, built for secret
+//! material, but on a token, which is public, its per-character cost is about five times a
+//! table decoder's and would be the largest part of the JWT layer. (JWK `x` values, public
+//! keys, use this decoder too; `base64ct` still decodes the standard-alphabet PEM bodies.) The rules are exactly `base64ct`'s
 //! `Base64UrlUnpadded::decode`, so a token still has one accepted encoding: the URL-safe
 //! alphabet only, no padding, no whitespace, no length of the form 4n+1, and zero unused
 //! trailing bits (RFC 4648 §3.5). The tests below check the two agree, exhaustively on short

@@ -70,9 +70,10 @@ impl<'a> JsonStr<'a> {
     pub fn unescape_into<'o>(&self, out: &'o mut [u8]) -> Result<&'o str, Error> {
         let mut len = 0usize;
         for c in self.chars() {
-            let end = len.checked_add(c.len_utf8()).ok_or(Error::BufferTooSmall)?;
+            let (bytes, n) = utf8(c);
+            let end = len.checked_add(n).ok_or(Error::BufferTooSmall)?;
             let dst = out.get_mut(len..end).ok_or(Error::BufferTooSmall)?;
-            c.encode_utf8(dst);
+            dst.copy_from_slice(bytes.get(..n).unwrap_or(&[]));
             len = end;
         }
         let written = out.get(..len).ok_or(Error::BufferTooSmall)?;
@@ -236,6 +237,16 @@ pub(crate) fn parse_object<'a, F>(input: &'a [u8], mut on_member: F) -> Result<&
 where
     F: FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>,
 {
+    walk_object(input, &mut on_member)
+}
+
+/// [`parse_object`] compiled once for every caller (header, claims, JWK, JWKS, ...): a
+/// member callback through `dyn` costs a few instructions and saves kilobytes of code, which
+/// WebAssembly edge modules pay for at every cold start.
+fn walk_object<'a>(
+    input: &'a [u8],
+    on_member: &mut dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>,
+) -> Result<&'a str, Error> {
     // RFC 8259 §8.1: JSON text exchanged between systems MUST be UTF-8; this also rejects
     // overlong forms and encoded surrogates (RFC 3629).
     let text = str::from_utf8(input).map_err(|_| Error::Malformed)?;
@@ -497,9 +508,9 @@ fn fingerprint(key: JsonStr<'_>) -> u32 {
     let (len, first, last) = if key.escaped {
         let mut len = 0usize;
         let (mut first, mut last) = (0u8, 0u8);
-        let mut utf8 = [0u8; 4];
         for c in key.chars() {
-            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            let (bytes, n) = utf8(c);
+            let bytes = bytes.get(..n).unwrap_or(&[]);
             if len == 0 {
                 first = bytes.first().copied().unwrap_or(0);
             }
@@ -775,7 +786,10 @@ pub(crate) fn normalize_into<'o>(json: &str, out: &'o mut [u8]) -> Result<&'o [u
         let used = tail.len().saturating_sub(chars.rest.len());
         match c {
             '"' | '\\' | '\u{0}'..='\u{1f}' => w.put(tail.get(..used).unwrap_or("").as_bytes())?,
-            other => w.put(other.encode_utf8(&mut [0u8; 4]).as_bytes())?,
+            other => {
+                let (bytes, n) = utf8(other);
+                w.put(bytes.get(..n).unwrap_or(&[]))?;
+            }
         }
         rest = chars.rest;
     }
@@ -802,6 +816,35 @@ impl Writer<'_> {
             .copy_from_slice(bytes);
         self.len = end;
         Ok(())
+    }
+}
+
+/// The UTF-8 encoding of `c` (RFC 3629 §3) and its length. Written out because
+/// `char::encode_utf8` carries a panic path (and its formatting code) for short buffers.
+fn utf8(c: char) -> ([u8; 4], usize) {
+    let v = u32::from(c);
+    let byte = |x: u32| u8::try_from(x & 0xFF).unwrap_or(0);
+    match v {
+        0..=0x7F => ([byte(v), 0, 0, 0], 1),
+        0x80..=0x7FF => ([byte(0xC0 | v >> 6), byte(0x80 | (v & 0x3F)), 0, 0], 2),
+        0x800..=0xFFFF => (
+            [
+                byte(0xE0 | v >> 12),
+                byte(0x80 | (v >> 6 & 0x3F)),
+                byte(0x80 | (v & 0x3F)),
+                0,
+            ],
+            3,
+        ),
+        _ => (
+            [
+                byte(0xF0 | v >> 18),
+                byte(0x80 | (v >> 12 & 0x3F)),
+                byte(0x80 | (v >> 6 & 0x3F)),
+                byte(0x80 | (v & 0x3F)),
+            ],
+            4,
+        ),
     }
 }
 

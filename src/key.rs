@@ -5,6 +5,7 @@ use core::fmt;
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 
 use crate::backend::PublicKey;
+use crate::base64url;
 use crate::error::Error;
 use crate::json::{self, JsonStr, Value};
 
@@ -86,17 +87,17 @@ impl VerifyingKey {
     /// errors of [`from_spki_der`](Self::from_spki_der).
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
         let (label, body) = pem_parts(pem)?;
-        if label.ends_with("PRIVATE KEY") {
+        if label.ends_with(b"PRIVATE KEY") {
             return Err(Error::PrivateKey);
         }
-        if label != "PUBLIC KEY" {
+        if label != b"PUBLIC KEY" {
             // CERTIFICATE, RSA PUBLIC KEY, ...: not an Ed25519 SPKI.
             return Err(Error::UnsupportedKey);
         }
         let mut b64 = [0u8; MAX_PEM_BODY];
         let mut len = 0usize;
         let mut too_long = false;
-        for &b in body.as_bytes() {
+        for &b in body {
             if matches!(b, b'\r' | b'\n') {
                 continue;
             }
@@ -140,7 +141,7 @@ impl VerifyingKey {
         let x = x.as_str().ok_or(Error::InvalidKey)?;
         let mut raw = [0u8; 32];
         // RFC 8037 §2: `x` is base64url without padding; exactly 43 characters for 32 bytes.
-        let decoded = Base64UrlUnpadded::decode(x, &mut raw).map_err(|_| Error::InvalidKey)?;
+        let decoded = base64url::decode(x.as_bytes(), &mut raw).map_err(|_| Error::InvalidKey)?;
         if decoded.len() != 32 {
             return Err(Error::InvalidKey);
         }
@@ -317,28 +318,48 @@ impl<'a> JwkFields<'a> {
 }
 
 /// Splits PEM text into its label and body (RFC 7468 §3, the lax parsing of whitespace).
-fn pem_parts(pem: &str) -> Result<(&str, &str), Error> {
-    let pem = pem.trim();
-    let rest = pem.strip_prefix("-----BEGIN ").ok_or(Error::InvalidKey)?;
-    let (label, rest) = rest.split_once("-----").ok_or(Error::InvalidKey)?;
-    let end_marker_start = rest.rfind("-----END ").ok_or(Error::InvalidKey)?;
-    let (body, end) = rest
-        .split_at_checked(end_marker_start)
+fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
+    // Bytes, not `str` methods: `str::trim` and pattern searches pull Unicode tables and
+    // formatting code into every binary, which edge modules pay for in size.
+    let pem = pem.as_bytes().trim_ascii();
+    let rest = pem.strip_prefix(b"-----BEGIN ").ok_or(Error::InvalidKey)?;
+    let label_end = find(rest, b"-----").ok_or(Error::InvalidKey)?;
+    let (label, rest) = rest.split_at_checked(label_end).ok_or(Error::InvalidKey)?;
+    let rest = rest.get(5..).ok_or(Error::InvalidKey)?;
+    let end_marker = rest
+        .windows(9)
+        .rposition(|w| w == b"-----END ")
         .ok_or(Error::InvalidKey)?;
+    let (body, end) = rest.split_at_checked(end_marker).ok_or(Error::InvalidKey)?;
     let end_label = end
-        .strip_prefix("-----END ")
-        .and_then(|e| e.strip_suffix("-----"))
+        .strip_prefix(b"-----END ")
+        .and_then(|e| e.strip_suffix(b"-----"))
         .ok_or(Error::InvalidKey)?;
     if end_label != label {
         return Err(Error::InvalidKey);
     }
-    let body = body.trim_matches(|c| c == '\r' || c == '\n');
-    if body.contains(|c: char| {
-        !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '\r' | '\n'))
-    }) {
+    let body = trim_newlines(body);
+    if !body
+        .iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\r' | b'\n'))
+    {
         return Err(Error::InvalidKey);
     }
     Ok((label, body))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn trim_newlines(mut bytes: &[u8]) -> &[u8] {
+    while let [b'\r' | b'\n', rest @ ..] = bytes {
+        bytes = rest;
+    }
+    while let [rest @ .., b'\r' | b'\n'] = bytes {
+        bytes = rest;
+    }
+    bytes
 }
 
 /// Whether DER starts like an SPKI of a known non-Ed25519 key type:
