@@ -18,12 +18,15 @@ fuzz_target!(|data: &[u8]| {
     };
     match VerifyingKey::from_pem(text) {
         Ok(key) => {
-            let body: String = text
-                .trim()
-                .lines()
-                .filter(|l| !l.starts_with("-----"))
-                .collect::<String>()
-                .replace('\r', "");
+            // The body: between the BEGIN boundary and the last END boundary, CR/LF
+            // removed (RFC 7468 §3 lax parsing lets the END boundary follow the padding on
+            // the same line: "...Bvs\n=-----END PUBLIC KEY-----").
+            let begin = "-----BEGIN PUBLIC KEY-----";
+            let start = text.find(begin).expect("accepted PEM has the boundary") + begin.len();
+            let end = text
+                .rfind("-----END ")
+                .expect("accepted PEM has the END boundary");
+            let body = text[start..end].replace(['\r', '\n'], "");
             let der = STANDARD
                 .decode(&body)
                 .expect("accepted PEM body is strict base64");
