@@ -182,6 +182,11 @@ fuzz_target!(|input: Input| {
 
     let mut buf = vec![0u8; token.len()];
     let ours = Verifier::new(&keys, policy).verify(&token, now, &mut buf);
+    if token.len() > edjwt::DEFAULT_MAX_TOKEN_LEN {
+        // The size limit comes first, before any decoding (jsonwebtoken has none).
+        assert_eq!(ours.err(), Some(edjwt::Error::TokenTooLarge));
+        return;
+    }
     if let Some(e) = w.first {
         // Duplicates, depth, member table: edjwt rejects, jsonwebtoken may not.
         assert_eq!(ours.err(), Some(e.error()));
