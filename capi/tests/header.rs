@@ -209,8 +209,10 @@ fn rust_layout() -> Vec<(String, usize)> {
     out
 }
 
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("edjwt-capi-header-{}", std::process::id()));
+/// A directory of this test's own: tests run in parallel threads of one process, so the
+/// name carries the test's name as well as the process id.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("edjwt-capi-header-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -229,7 +231,7 @@ fn struct_layouts_agree_with_the_c_compiler() {
         program.push_str(&format!("    printf(\"%zu\\n\", (size_t){expr});\n"));
     }
     program.push_str("    return 0;\n}\n");
-    let dir = temp_dir();
+    let dir = temp_dir("layout");
     let source = dir.join("layout.c");
     let binary = dir.join("layout");
     std::fs::write(&source, program).unwrap();
@@ -261,7 +263,7 @@ fn struct_layouts_agree_with_the_c_compiler() {
 
 #[test]
 fn the_header_compiles_as_c99_and_cpp() {
-    let dir = temp_dir().join("compile");
+    let dir = temp_dir("compile");
     std::fs::create_dir_all(&dir).unwrap();
     let source = dir.join("use.c");
     std::fs::write(
