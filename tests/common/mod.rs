@@ -1,6 +1,8 @@
 //! Test helpers: a fixed signing key and a signer that builds tokens from raw JSON text.
 #![allow(dead_code)]
 
+pub mod counting;
+
 use base64ct::{Base64UrlUnpadded, Encoding};
 use ed25519_compact::{KeyPair, Seed};
 use edjwt::{Policy, VerifyingKey};
