@@ -1,56 +1,83 @@
 //! The exported functions (the ABI in `edge/README.md`) and the statics they share.
 //!
 //! This file is the only place with `unsafe`: two statics behind `UnsafeCell`, handed out
-//! as `&mut` only while a lock is held, and `#[no_mangle]` on the exports.
+//! as `&mut` only while no other export runs (a lock on a host, a single thread in the
+//! module), and `#[no_mangle]` on the exports.
 //!
 //! Host contract: call one export at a time (a WebAssembly instance is single-threaded and
 //! this module imports nothing, so it cannot be re-entered); write into the input buffer
 //! only between calls; read pointers returned by the module only until the next call that
-//! may overwrite what they point at (the next verify for claims and subject).
+//! may overwrite what they point at (the next verify for claims and subject, the next
+//! `edjwt_challenge_*` call for the challenge).
 #![allow(unsafe_code)]
 
 use core::cell::UnsafeCell;
 use core::mem::offset_of;
-use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::state::{Buffers, Input, State, BUFFER_CAP};
 
 /// A static the exports share; see the module docs for why this is sound.
 struct Shared<T>(UnsafeCell<T>);
 
-// SAFETY: the only references to the contents are made in `with`, which holds `LOCK` for
-// as long as they live, so no two threads (on a host build) ever alias them.
+// SAFETY: the only references to the contents are made in `with`, which holds the lock (on
+// a host build) for as long as they live, so no two threads ever alias them.
 unsafe impl<T> Sync for Shared<T> {}
-
-/// Held while an export runs. On `wasm32` without threads this is a plain flag.
-static LOCK: AtomicBool = AtomicBool::new(false);
 
 /// Keys, policy, last outcome (a few KiB).
 static STATE: Shared<State> = Shared(UnsafeCell::new(State::new()));
 
-/// Input, decode and subject buffers: all zero, so in `.bss` (no bytes in the file).
+/// Input, decode, subject and challenge buffers: all zero, so in `.bss` (no bytes in the
+/// file).
 static BUFFERS: Shared<Buffers> = Shared(UnsafeCell::new(Buffers::ZERO));
 
-/// Releases `LOCK`, also on a panic in a host build.
-struct Guard;
+/// Exports running at once: possible on a host (the tests call them from several threads),
+/// so `with` takes a lock there.
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+mod lock {
+    use core::sync::atomic::{AtomicBool, Ordering};
 
-impl Drop for Guard {
-    fn drop(&mut self) {
-        LOCK.store(false, Ordering::Release);
+    /// Held while an export runs.
+    static LOCK: AtomicBool = AtomicBool::new(false);
+
+    /// Releases `LOCK` when dropped, also on a panic.
+    pub(super) struct Guard;
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            LOCK.store(false, Ordering::Release);
+        }
+    }
+
+    pub(super) fn acquire() -> Guard {
+        while LOCK
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            core::hint::spin_loop();
+        }
+        Guard
+    }
+}
+
+/// In the module no export can run while another does: a WebAssembly instance runs on one
+/// thread (without the `atomics` feature its memory cannot be shared with another
+/// instance), and a module that imports nothing never calls out, so it is never
+/// re-entered. No lock, and no lock code in every export (~500 bytes).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+mod lock {
+    /// Nothing to release.
+    pub(super) struct Guard;
+
+    pub(super) fn acquire() -> Guard {
+        Guard
     }
 }
 
 fn with<R>(f: impl FnOnce(&mut State, &mut Buffers) -> R) -> R {
-    while LOCK
-        .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-        .is_err()
-    {
-        core::hint::spin_loop();
-    }
-    let _guard = Guard;
-    // SAFETY: `LOCK` is held until `_guard` drops, after `f` returned, and `f` cannot keep
-    // the references; pointers handed to the host are derived from the cell, not from
-    // these references (see `buffer_ptr`).
+    let _guard = lock::acquire();
+    // SAFETY: no other export runs until `_guard` drops, after `f` returned (see `lock`),
+    // and `f` cannot keep the references; pointers handed to the host are derived from the
+    // cell, not from these references (see `buffer_ptr`).
     let (state, buffers) = unsafe { (&mut *STATE.0.get(), &mut *BUFFERS.0.get()) };
     f(state, buffers)
 }
@@ -168,16 +195,24 @@ pub extern "C" fn edjwt_status() -> u32 {
     with(|state, _| u32::from(state.http_status()))
 }
 
+/// Writes the last call's challenge into its buffer; its length.
+fn challenge() -> usize {
+    with(|state, buffers| state.write_challenge(&mut buffers.challenge))
+}
+
 /// RFC 6750 `WWW-Authenticate` value for the last call (empty after a success): pointer.
+/// Valid until the next call.
 #[no_mangle]
 pub extern "C" fn edjwt_challenge_ptr() -> *const u8 {
-    with(|state, _| state.www_authenticate().as_ptr())
+    // Written here as well as by `edjwt_challenge_len`: either may be called first.
+    challenge();
+    buffer_ptr(offset_of!(Buffers, challenge))
 }
 
 /// RFC 6750 `WWW-Authenticate` value: length.
 #[no_mangle]
 pub extern "C" fn edjwt_challenge_len() -> u32 {
-    with(|state, _| len_u32(state.www_authenticate().len()))
+    len_u32(challenge())
 }
 
 /// The verified claims JSON (exactly as signed) of the last verify: pointer. Valid until

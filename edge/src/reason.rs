@@ -64,15 +64,58 @@ impl Reason {
         }
     }
 
-    /// The RFC 6750 `WWW-Authenticate` value for a 401; empty for a host mistake.
-    #[must_use]
-    pub const fn www_authenticate(self) -> &'static str {
-        match self {
-            Reason::Core(error) => error.www_authenticate(),
-            Reason::InvalidArgument => "",
+    /// Writes the RFC 6750 `WWW-Authenticate` value into `out` and returns its length:
+    /// exactly the core's `Error::www_authenticate()` (`Bearer` for `missing-token`, else
+    /// `Bearer error="invalid_token", error_description="<message>"`); empty for a host
+    /// mistake.
+    ///
+    /// Built from the constant prefix and `Error::message()` rather than taken from
+    /// `Error::www_authenticate()`, whose 26 complete strings would repeat the prefix and
+    /// every message in the module's data (~1.9 KB).
+    pub fn write_challenge(self, out: &mut [u8; CHALLENGE_CAP]) -> usize {
+        let Reason::Core(error) = self else {
+            return 0;
+        };
+        if error == Error::MissingToken {
+            return put(out, 0, BEARER);
         }
+        let len = put(out, 0, INVALID_TOKEN_PREFIX);
+        let len = put(out, len, error.message().as_bytes());
+        put(out, len, b"\"")
     }
 }
+
+/// Copies `bytes` into `out` at `at` (nothing when they would not fit: never, as checked
+/// below) and returns where they end.
+fn put(out: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    let end = at.saturating_add(bytes.len());
+    if let Some(slot) = out.get_mut(at..end) {
+        slot.copy_from_slice(bytes);
+    }
+    end
+}
+
+/// The challenge for a request without credentials (RFC 6750 §3.1).
+const BEARER: &[u8] = b"Bearer";
+
+/// Every other challenge up to the message.
+const INVALID_TOKEN_PREFIX: &[u8] = b"Bearer error=\"invalid_token\", error_description=\"";
+
+/// Capacity of the challenge buffer: the prefix, the longest message (50 bytes now) and the
+/// closing quote fit with room to spare.
+pub const CHALLENGE_CAP: usize = 128;
+
+// Every core message fits: a longer one added later fails the build here.
+#[allow(clippy::arithmetic_side_effects)]
+const _: () = {
+    let mut i = 0;
+    while i < Error::ALL.len() {
+        #[allow(clippy::indexing_slicing)]
+        let message = Error::ALL[i].message();
+        assert!(INVALID_TOKEN_PREFIX.len() + message.len() < CHALLENGE_CAP);
+        i += 1;
+    }
+};
 
 /// The stable number of a core reason.
 #[must_use]
@@ -111,6 +154,21 @@ pub const fn number(error: Error) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn challenges_are_the_core_s_exactly() {
+        let mut buf = [0u8; CHALLENGE_CAP];
+        for &error in Error::ALL {
+            let len = Reason::Core(error).write_challenge(&mut buf);
+            assert_eq!(
+                &buf[..len],
+                error.www_authenticate().as_bytes(),
+                "{error:?}"
+            );
+        }
+        buf.fill(b'x');
+        assert_eq!(Reason::InvalidArgument.write_challenge(&mut buf), 0);
+    }
 
     #[test]
     fn every_core_reason_has_its_own_number() {

@@ -4,7 +4,7 @@ use edjwt::{
     KeySet, Limits, Policy, Verifier, DEFAULT_LEEWAY, DEFAULT_MAX_HEADER_LEN, DEFAULT_MAX_TOKEN_LEN,
 };
 
-use crate::reason::{Reason, OK};
+use crate::reason::{Reason, CHALLENGE_CAP, OK};
 
 /// Capacity of each static buffer (input, decoded token, subject), in bytes: 64 KiB.
 /// JWKS documents with certificate chains (`x5c`) from large identity providers stay well
@@ -53,7 +53,7 @@ pub mod number_field {
 /// `len` of `edjwt_verify_authorization` for a request without an `Authorization` header.
 pub const NO_HEADER: u32 = u32::MAX;
 
-/// The three buffers. `input` is first: its address is the start of the static.
+/// The buffers. `input` is first: its address is the start of the static.
 #[repr(C)]
 pub struct Buffers {
     /// Written by the host before each call that reads text.
@@ -62,6 +62,8 @@ pub struct Buffers {
     pub decode: [u8; BUFFER_CAP],
     /// The unescaped `sub` of the last verified token.
     pub subject: [u8; BUFFER_CAP],
+    /// The last call's `WWW-Authenticate` value, written when the host asks for it.
+    pub challenge: [u8; CHALLENGE_CAP],
 }
 
 impl Buffers {
@@ -72,6 +74,7 @@ impl Buffers {
         input: [0; BUFFER_CAP],
         decode: [0; BUFFER_CAP],
         subject: [0; BUFFER_CAP],
+        challenge: [0; CHALLENGE_CAP],
     };
 }
 
@@ -423,6 +426,7 @@ impl State {
             input,
             decode,
             subject,
+            ..
         } = buffers;
         let text = if kind == Input::Authorization && len == NO_HEADER {
             None
@@ -489,10 +493,11 @@ impl State {
         self.failed().map_or(200, Reason::http_status)
     }
 
-    /// RFC 6750 `WWW-Authenticate` value for the last call (empty after a success).
-    #[must_use]
-    pub fn www_authenticate(&self) -> &'static str {
-        self.failed().map_or("", Reason::www_authenticate)
+    /// Writes the RFC 6750 `WWW-Authenticate` value for the last call into `out` and
+    /// returns its length (0 after a success or a host mistake).
+    pub fn write_challenge(&self, out: &mut [u8; CHALLENGE_CAP]) -> usize {
+        self.failed()
+            .map_or(0, |reason| reason.write_challenge(out))
     }
 
     /// The verified claims JSON of the last verify, as a span of the decode buffer (empty

@@ -160,6 +160,12 @@ fn every_case_gets_the_native_outcome_through_the_abi() {
                     None => assert_eq!(edjwt_sub_len(), -1, "{what}"),
                 }
             } else {
+                // Built at run time from the message: the core's exact string.
+                assert_eq!(
+                    read(edjwt_challenge_ptr(), edjwt_challenge_len() as usize),
+                    expected["challenges"][&code].as_str().unwrap(),
+                    "{what}"
+                );
                 assert_eq!(edjwt_claims_len(), 0);
                 assert_eq!(edjwt_sub_len(), -1);
                 assert_eq!(edjwt_key_index(), -1);
@@ -189,6 +195,9 @@ fn every_key_text_gets_the_native_outcome_through_the_abi() {
                 reason_code()
             };
             assert_eq!(code, want["code"].as_str().unwrap(), "{name}");
+            let challenge = read(edjwt_challenge_ptr(), edjwt_challenge_len() as usize);
+            let want = expected["challenges"][&code].as_str().unwrap_or("");
+            assert_eq!(challenge, want, "{name}");
         }
         assert_eq!(
             u64::from(edjwt_keys_count()),
