@@ -257,10 +257,74 @@ fn walk_object<'a>(
     }
     let mut walk = Walk::new();
     walk.open(true)?;
-    let mut member_key: Option<JsonStr<'a>> = None;
-    let mut member_start = 0usize;
-    let mut last_string: Option<JsonStr<'a>> = None;
-    let mut state = State::ObjectFirst;
+    c.skip_ws();
+    if c.peek() == Some(b'}') {
+        c.bump();
+    } else {
+        // The members of the outer object (the claims and header parameters), read directly;
+        // nested containers go through `walk_nested`.
+        loop {
+            if c.peek() != Some(b'"') {
+                return Err(Error::Malformed);
+            }
+            let start = c.pos;
+            let key = c.string()?;
+            walk.add_key(text, start, key)?;
+            c.skip_ws();
+            if c.next() != Some(b':') {
+                return Err(Error::Malformed);
+            }
+            c.skip_ws();
+            let value = match c.peek() {
+                Some(b'"') => Value::String(c.string()?),
+                Some(b'-' | b'0'..=b'9') => Value::Number(c.number()?),
+                Some(b't') => {
+                    c.literal(b"true")?;
+                    Value::Bool
+                }
+                Some(b'f') => {
+                    c.literal(b"false")?;
+                    Value::Bool
+                }
+                Some(b'n') => {
+                    c.literal(b"null")?;
+                    Value::Null
+                }
+                Some(open @ (b'{' | b'[')) => {
+                    let start = c.pos;
+                    walk_nested(&mut c, &mut walk, text)?;
+                    let raw = text.get(start..c.pos).ok_or(Error::Malformed)?;
+                    if open == b'{' {
+                        Value::Object(raw)
+                    } else {
+                        Value::Array(raw)
+                    }
+                }
+                _ => return Err(Error::Malformed),
+            };
+            on_member(key, value)?;
+            c.skip_ws();
+            match c.next() {
+                Some(b',') => c.skip_ws(),
+                Some(b'}') => break,
+                _ => return Err(Error::Malformed),
+            }
+        }
+    }
+    // RFC 8259 §2: JSON-text = ws value ws; nothing may follow.
+    c.skip_ws();
+    if c.at_end() {
+        Ok(text)
+    } else {
+        Err(Error::Malformed)
+    }
+}
+
+/// Validates one nested object or array (the cursor is on its `{` or `[`) up to and including
+/// its closing bracket, without recursion: `walk` holds the open containers and their
+/// member names, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_MEMBERS`].
+fn walk_nested(c: &mut Cursor<'_>, walk: &mut Walk, text: &str) -> Result<(), Error> {
+    let mut state = State::Value;
     loop {
         state = match state {
             State::ObjectFirst => {
@@ -286,10 +350,6 @@ fn walk_object<'a>(
                     return Err(Error::Malformed);
                 }
                 c.skip_ws();
-                if walk.depth == 1 {
-                    member_key = Some(key);
-                    member_start = c.pos;
-                }
                 State::Value
             }
             State::Value => match c.peek() {
@@ -304,7 +364,7 @@ fn walk_object<'a>(
                     State::ArrayFirst
                 }
                 Some(b'"') => {
-                    last_string = Some(c.string()?);
+                    c.string()?;
                     State::AfterValue
                 }
                 Some(b't') => {
@@ -336,20 +396,9 @@ fn walk_object<'a>(
                 }
             }
             State::AfterValue => {
-                if walk.depth == 0 {
-                    // RFC 8259 §2: JSON-text = ws value ws; nothing may follow.
-                    c.skip_ws();
-                    return if c.at_end() {
-                        Ok(text)
-                    } else {
-                        Err(Error::Malformed)
-                    };
-                }
-                if walk.depth == 1 {
-                    // A top-level member's value just ended.
-                    let raw = text.get(member_start..c.pos).ok_or(Error::Malformed)?;
-                    let key = member_key.take().ok_or(Error::Malformed)?;
-                    on_member(key, classify(raw, last_string.take())?)?;
+                if walk.depth <= 1 {
+                    // Back in the outer object: the nested value ended.
+                    return Ok(());
                 }
                 c.skip_ws();
                 let in_object = walk.in_object();
@@ -504,6 +553,7 @@ impl Walk {
 
 /// A 6-bit fingerprint of a name's unescaped text (its length and first and last bytes):
 /// equal names have equal fingerprints.
+#[inline]
 fn fingerprint(key: JsonStr<'_>) -> u32 {
     let (len, first, last) = if key.escaped {
         let mut len = 0usize;
@@ -548,6 +598,42 @@ fn span_str(text: &str, span: KeySpan) -> Option<JsonStr<'_>> {
 /// U+0000–U+001F, which RFC 8259 §7 requires to be escaped.
 const fn is_string_special(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// The length of the run of bytes at the start of `rest` that [`is_string_special`] accepts
+/// as plain, 8 bytes at a time (SWAR) while 8 remain, then byte by byte.
+fn plain_run(rest: Option<&[u8]>) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    /// High bit set in the lowest byte of `w` that is below `n` (n <= 0x80); bits above it
+    /// may be set by the borrow, so only the lowest set bit is exact.
+    fn below(w: u64, n: u8) -> u64 {
+        w.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !w & HIGHS
+    }
+    let rest = rest.unwrap_or(&[]);
+    let mut run = 0usize;
+    while let Some(block) = rest.get(run..run.wrapping_add(8)) {
+        let Ok(block) = <[u8; 8]>::try_from(block) else {
+            break;
+        };
+        let w = u64::from_le_bytes(block);
+        // A byte equal to `"` or `\\` becomes zero after the XOR, so below 1.
+        let special = below(w, 0x20)
+            | below(w ^ ONES.wrapping_mul(0x22), 1)
+            | below(w ^ ONES.wrapping_mul(0x5C), 1);
+        if special != 0 {
+            // The lowest flagged byte (little-endian: the first in the text) is exact.
+            let first = usize::try_from(special.trailing_zeros() / 8).unwrap_or(0);
+            return run.wrapping_add(first);
+        }
+        run = run.wrapping_add(8);
+    }
+    let tail = rest.get(run..).unwrap_or(&[]);
+    run.wrapping_add(
+        tail.iter()
+            .position(|&b| is_string_special(b))
+            .unwrap_or(tail.len()),
+    )
 }
 
 /// A non-panicking reader over the bytes of a `str`.
@@ -648,9 +734,9 @@ impl<'a> Cursor<'a> {
         let mut escaped = false;
         loop {
             // Fast path: skip the bytes that need no attention (most of every string).
-            let rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
-            let plain = rest.iter().position(|&b| is_string_special(b));
-            self.pos = self.pos.saturating_add(plain.unwrap_or(rest.len()));
+            self.pos = self
+                .pos
+                .saturating_add(plain_run(self.text.as_bytes().get(self.pos..)));
             match self.next().ok_or(Error::Malformed)? {
                 b'"' => break,
                 b'\\' => {
@@ -881,4 +967,58 @@ fn combine_surrogates(high: u32, low: u32) -> u32 {
     0x10000u32
         .wrapping_add(high.wrapping_shl(10))
         .wrapping_add(low)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_string_special, plain_run};
+    use proptest::prelude::*;
+
+    fn naive(bytes: &[u8]) -> usize {
+        bytes
+            .iter()
+            .position(|&b| is_string_special(b))
+            .unwrap_or(bytes.len())
+    }
+
+    /// Every byte value at every position of the first three 8-byte blocks, in runs of every
+    /// length up to 24, among plain bytes that sit next to the flagged ranges (0x20, 0x21,
+    /// 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF) so a borrow or an off-by-one would show.
+    #[test]
+    fn plain_run_matches_a_byte_loop_for_every_byte_at_every_position() {
+        let fillers = [0x20u8, 0x21, 0x23, 0x5B, 0x5D, 0x7F, 0x80, 0xFF, b'a'];
+        for filler in fillers {
+            for len in 0..=24usize {
+                for at in 0..len {
+                    for b in 0..=255u8 {
+                        let mut buf = [filler; 24];
+                        buf[at] = b;
+                        let text = &buf[..len];
+                        assert_eq!(plain_run(Some(text)), naive(text), "{text:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_run(None), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn plain_run_matches_a_byte_loop(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            prop_assert_eq!(plain_run(Some(&bytes)), naive(&bytes));
+        }
+
+        #[test]
+        fn plain_run_matches_a_byte_loop_on_mostly_plain_text(
+            bytes in proptest::collection::vec(prop_oneof![
+                20 => 0x23u8..=0x5B,
+                1 => Just(b'"'),
+                1 => Just(b'\\'),
+                1 => 0u8..0x20,
+                2 => 0x80u8..=0xFF,
+            ], 0..80)
+        ) {
+            prop_assert_eq!(plain_run(Some(&bytes)), naive(&bytes));
+        }
+    }
 }
