@@ -28,7 +28,12 @@ ship() { # $1 built .wasm, $2 name in dist/
 build_edge() { # $1 name, $2... cargo features args
   local name="$1"
   shift
-  (cd "$ROOT" && cargo build -q -p edjwt-edge --target wasm32-unknown-unknown --profile wasm "$@")
+  # `cargo rustc --crate-type cdylib`, not `cargo build`: the package is also an `rlib` (for
+  # its tests), and cargo runs no LTO for a package with an `rlib` crate type, so `cargo
+  # build` would link the crates optimized one by one (measured: 8.5-13.9 KB larger shipped,
+  # and slower: the backend is not inlined into the verify path).
+  (cd "$ROOT" && cargo rustc -q -p edjwt-edge --target wasm32-unknown-unknown --profile wasm \
+    --crate-type cdylib "$@")
   ship "$OUT/edjwt_edge.wasm" "$name"
 }
 
