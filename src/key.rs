@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use base64ct::{Base64, Base64UrlUnpadded, Encoding};
+use base64ct::{Base64UrlUnpadded, Encoding};
 
 use crate::backend::PublicKey;
 use crate::base64url;
@@ -94,13 +94,19 @@ impl VerifyingKey {
             // CERTIFICATE, RSA PUBLIC KEY, ...: not an Ed25519 SPKI.
             return Err(Error::UnsupportedKey);
         }
+        // The body without line breaks, in the URL-safe alphabet: `pem_parts` admitted only
+        // `A-Z a-z 0-9 + / =` and line breaks, so mapping `+ /` to `- _` turns strict padded
+        // base64 (RFC 4648 §4) into base64url, which the token decoder then checks strictly.
         let mut b64 = [0u8; MAX_PEM_BODY];
         let mut len = 0usize;
         let mut too_long = false;
         for &b in body {
-            if matches!(b, b'\r' | b'\n') {
-                continue;
-            }
+            let b = match b {
+                b'\r' | b'\n' => continue,
+                b'+' => b'-',
+                b'/' => b'_',
+                b => b,
+            };
             match b64.get_mut(len) {
                 Some(slot) => *slot = b,
                 None => too_long = true,
@@ -111,14 +117,14 @@ impl VerifyingKey {
             // Bigger than any Ed25519 SPKI: decode the first line only to say what it is.
             let mut head = [0u8; 48];
             let first = b64.get(..64).ok_or(Error::InvalidKey)?;
-            return match Base64::decode(first, &mut head) {
-                Ok(der) if is_other_key_type(der) => Err(Error::UnsupportedKey),
+            return match unpad(first).and_then(|t| base64url::decode(t, &mut head).ok()) {
+                Some(der) if is_other_key_type(der) => Err(Error::UnsupportedKey),
                 _ => Err(Error::InvalidKey),
             };
         }
         let mut der = [0u8; MAX_PEM_BODY];
-        let text = b64.get(..len).ok_or(Error::InvalidKey)?;
-        let der = Base64::decode(text, &mut der).map_err(|_| Error::InvalidKey)?;
+        let text = b64.get(..len).and_then(unpad).ok_or(Error::InvalidKey)?;
+        let der = base64url::decode(text, &mut der).map_err(|_| Error::InvalidKey)?;
         Self::from_spki_der(der)
     }
 
@@ -346,6 +352,19 @@ fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
         return Err(Error::InvalidKey);
     }
     Ok((label, body))
+}
+
+/// Removes the padding of base64 text whose length is a multiple of 4 (RFC 4648 §4): one
+/// or two `=` at the end. `None` for any other length; an `=` left elsewhere is rejected by
+/// the decoder, and so are non-zero bits under the padding.
+fn unpad(text: &[u8]) -> Option<&[u8]> {
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    Some(match text {
+        [rest @ .., b'=', b'='] | [rest @ .., b'='] => rest,
+        _ => text,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {

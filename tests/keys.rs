@@ -331,3 +331,59 @@ mod files {
         assert!(now.abs_diff(std_now) <= 1);
     }
 }
+
+/// The PEM body decoder (base64url's strict decoder after mapping `+ /` and removing the
+/// padding) against `base64ct`'s strict padded `Base64` followed by the SPKI parser: every
+/// character of the base64 alphabet, `=`, and the URL-safe `- _` at every position of a
+/// real openssl key's body, and every padding length. Same verdict, same reason.
+#[test]
+fn pem_body_decoding_agrees_with_base64ct() {
+    use base64ct::{Base64, Encoding};
+
+    let reference = |body: &str| -> Result<VerifyingKey, Error> {
+        let mut der = [0u8; 128];
+        match Base64::decode(body, &mut der) {
+            Ok(der) => VerifyingKey::from_spki_der(der),
+            Err(_) => Err(Error::InvalidKey),
+        }
+    };
+    let pem =
+        |body: &str| format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n");
+    let body: String = KEY1_PEM
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    assert_eq!(body.len(), 60);
+    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_";
+    let mut accepted = 0;
+    for at in 0..body.len() {
+        for c in alphabet.chars() {
+            let mut mutated = body.clone().into_bytes();
+            mutated[at] = c as u8;
+            let mutated = String::from_utf8(mutated).unwrap();
+            let ours = VerifyingKey::from_pem(&pem(&mutated));
+            // `- _` never reach the decoder: the PEM parser refuses them as `invalid-key`.
+            assert_eq!(ours, reference(&mutated), "{mutated}");
+            accepted += usize::from(ours.is_ok());
+        }
+    }
+    assert!(accepted > 1000, "{accepted}");
+    // Padding: a 32-byte DER value is 44 characters with one `=`; other lengths too.
+    for len in [0usize, 1, 2, 3, 4, 5, 30, 31, 32, 33, 44] {
+        let der: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+        let text = Base64::encode_string(&der);
+        for variant in [
+            text.clone(),
+            text.trim_end_matches('=').to_string(),
+            format!("{text}="),
+            format!("{text}=="),
+            format!("={}", text.trim_end_matches('=')),
+        ] {
+            assert_eq!(
+                VerifyingKey::from_pem(&pem(&variant)).err(),
+                reference(&variant).err(),
+                "{variant:?}"
+            );
+        }
+    }
+}
