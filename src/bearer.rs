@@ -21,30 +21,49 @@ use crate::error::Error;
 /// assert_eq!(bearer_token(Some("Bearer a b")), Err(Error::Malformed));
 /// ```
 pub fn bearer_token(authorization: Option<&str>) -> Result<&str, Error> {
+    // Bytes, not `str` patterns: the character searchers cost edge modules a kilobyte.
     let value = authorization.ok_or(Error::MissingToken)?;
-    let value = value.trim_matches(|c| c == ' ' || c == '\t');
-    if value.is_empty() {
-        return Err(Error::MissingToken);
-    }
-    let (scheme, rest) = match value.split_once(' ') {
-        Some((scheme, rest)) => (scheme, rest),
-        None => (value, ""),
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t');
+    let bytes = value.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !is_space(b))
+        .ok_or(Error::MissingToken)?;
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |last| last.saturating_add(1));
+    let trimmed = bytes.get(start..end).unwrap_or(&[]);
+    let (scheme, rest) = match trimmed.iter().position(|&b| b == b' ') {
+        Some(space) => (
+            trimmed.get(..space).unwrap_or(&[]),
+            trimmed.get(space.saturating_add(1)..).unwrap_or(&[]),
+        ),
+        None => (trimmed, &[][..]),
     };
-    if !scheme.eq_ignore_ascii_case("Bearer") {
+    if !scheme.eq_ignore_ascii_case(b"Bearer") {
         return Err(Error::MissingToken);
     }
-    let token = rest.trim_start_matches(' ');
-    if token.is_empty() || !is_b64token(token) {
+    let skip = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    let token = rest.get(skip..).unwrap_or(&[]);
+    if !is_b64token(token) {
         return Err(Error::Malformed);
     }
-    Ok(token)
+    // The token is ASCII and ends where `trimmed` ends.
+    value
+        .get(end.saturating_sub(token.len())..end)
+        .ok_or(Error::Malformed)
 }
 
 /// RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
-fn is_b64token(token: &str) -> bool {
-    let body = token.trim_end_matches('=');
+fn is_b64token(token: &[u8]) -> bool {
+    let body_len = token
+        .iter()
+        .rposition(|&b| b != b'=')
+        .map_or(0, |last| last.saturating_add(1));
+    let body = token.get(..body_len).unwrap_or(&[]);
     !body.is_empty()
-        && body.bytes().all(|b| {
+        && body.iter().all(|&b| {
             b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
         })
 }

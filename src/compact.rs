@@ -26,7 +26,7 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     if token.len() > limits.max_token_len {
         return Err(Error::TokenTooLarge);
     }
-    let (header, rest) = token.split_once('.').ok_or(Error::Malformed)?;
+    let (header, rest) = split_at_dot(token).ok_or(Error::Malformed)?;
     if header.len() > limits.max_header_len {
         return Err(Error::HeaderTooLarge);
     }
@@ -37,8 +37,8 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     if !matches!(header.as_bytes().first(), Some(b'e' | b'I' | b'C' | b'D')) {
         return Err(Error::Malformed);
     }
-    let (payload, signature) = rest.split_once('.').ok_or(Error::Malformed)?;
-    if header.is_empty() || signature.contains('.') {
+    let (payload, signature) = split_at_dot(rest).ok_or(Error::Malformed)?;
+    if header.is_empty() || find_dot(signature.as_bytes()).is_some() {
         return Err(Error::Malformed);
     }
     let signing_len = header.len().saturating_add(1).saturating_add(payload.len());
@@ -49,6 +49,34 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
         signature,
         signing_input,
     })
+}
+
+/// `text` before and after its first `.`.
+fn split_at_dot(text: &str) -> Option<(&str, &str)> {
+    let dot = find_dot(text.as_bytes())?;
+    Some((text.get(..dot)?, text.get(dot.checked_add(1)?..)?))
+}
+
+/// The index of the first `.`, 8 bytes at a time (SWAR) while 8 remain: as fast as
+/// `memchr`, without the `str` pattern machinery that `split_once` brings into a WebAssembly
+/// module.
+fn find_dot(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const DOTS: u64 = u64::from_ne_bytes([b'.'; 8]);
+    let mut at = 0usize;
+    while let Some(Ok(block)) = bytes.get(at..at.wrapping_add(8)).map(<[u8; 8]>::try_from) {
+        let w = u64::from_le_bytes(block) ^ DOTS;
+        // The lowest byte that is zero (was a `.`) has its high bit set; a borrow may set
+        // higher ones too, so only the lowest is exact.
+        let zero = w.wrapping_sub(ONES) & !w & HIGHS;
+        if zero != 0 {
+            return at.checked_add(usize::try_from(zero.trailing_zeros() / 8).ok()?);
+        }
+        at = at.wrapping_add(8);
+    }
+    let tail = bytes.get(at..)?;
+    at.checked_add(tail.iter().position(|&b| b == b'.')?)
 }
 
 /// Decodes one segment into the front of `buf`, returning the decoded bytes and the rest.
@@ -79,4 +107,41 @@ pub(crate) fn decode_signature(segment: &str) -> Result<[u8; 64], Error> {
     let mut sig = [0u8; 64];
     base64url::decode(segment.as_bytes(), &mut sig).map_err(|_| Error::Malformed)?;
     Ok(sig)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use proptest::prelude::*;
+
+    use super::find_dot;
+
+    #[test]
+    fn find_dot_finds_the_first_dot_at_every_position() {
+        for len in 0..=40usize {
+            for at in 0..len {
+                for other in [b'a', b'-', b'/', 0x2D, 0x2F, 0xAE, 0xFF, 0x00] {
+                    let mut bytes = std::vec![other; len];
+                    bytes[at] = b'.';
+                    assert_eq!(find_dot(&bytes), Some(at), "{bytes:?}");
+                    // A second dot later does not matter.
+                    if at + 3 < len {
+                        bytes[at + 3] = b'.';
+                        assert_eq!(find_dot(&bytes), Some(at));
+                    }
+                }
+            }
+            assert_eq!(find_dot(&std::vec![b'a'; len]), None);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn find_dot_matches_position(bytes in prop::collection::vec(
+            prop_oneof![8 => any::<u8>(), 1 => Just(b'.')], 0..100)
+        ) {
+            prop_assert_eq!(find_dot(&bytes), bytes.iter().position(|&b| b == b'.'));
+        }
+    }
 }

@@ -138,3 +138,41 @@ proptest! {
         }
     }
 }
+
+/// RFC 6750 §2.1 read directly with `str` methods: the model `bearer_token` must match.
+fn bearer_model(authorization: Option<&str>) -> Result<&str, Error> {
+    let value = authorization.ok_or(Error::MissingToken)?;
+    let value = value.trim_matches(|c| c == ' ' || c == '\t');
+    if value.is_empty() {
+        return Err(Error::MissingToken);
+    }
+    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("Bearer") {
+        return Err(Error::MissingToken);
+    }
+    let token = rest.trim_start_matches(' ');
+    let body = token.trim_end_matches('=');
+    let b64token = !body.is_empty()
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        });
+    if b64token {
+        Ok(token)
+    } else {
+        Err(Error::Malformed)
+    }
+}
+
+proptest! {
+    #[test]
+    fn bearer_token_matches_the_rfc_6750_model(
+        parts in prop::collection::vec(prop_oneof![
+            Just("Bearer"), Just("bEaReR"), Just("Basic"), Just(" "), Just("  "), Just("\t"),
+            Just("="), Just("=="), Just("a.b.c"), Just("x"), Just("~+/"), Just("é"), Just(","),
+            Just("Bearer "),
+        ], 0..8)
+    ) {
+        let header: String = parts.concat();
+        prop_assert_eq!(edjwt::bearer_token(Some(&header)), bearer_model(Some(&header)), "{:?}", header);
+    }
+}
