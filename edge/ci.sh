@@ -15,8 +15,13 @@ cd "$ROOT"
 start=$SECONDS
 step() { printf '\n==> edge: %s (%ds)\n' "$*" "$((SECONDS - start))"; }
 
-step "toolchain: wasm32 targets, binaryen (wasm-opt), node"
+step "toolchain: wasm32 targets, nightly with rust-src (the *_nightly rows), binaryen (wasm-opt), node"
 rustup target add wasm32-unknown-unknown wasm32-wasip1 >/dev/null
+# Installed once (not updated on every run): the nightly rows are informational.
+rustup run nightly rustc --version >/dev/null 2>&1 ||
+  rustup toolchain install nightly --profile minimal >/dev/null
+rustup component add rust-src --toolchain nightly >/dev/null
+rustup target add wasm32-unknown-unknown --toolchain nightly >/dev/null
 if ! command -v wasm-opt >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq binaryen >/dev/null
@@ -31,8 +36,8 @@ cargo clippy -q -p edjwt-edge --target wasm32-unknown-unknown --no-deps -- -D wa
 cargo test -q -p edjwt-edge
 cargo test -q -p edjwt-edge --features dalek --test abi --test native_codes
 
-step "build the modules (wasm32-unknown-unknown, profile wasm, wasm-opt -Oz)"
-bash "$EDGE/build.sh"
+step "build the modules (wasm32-unknown-unknown, profile wasm, wasm-opt -Oz; stable and nightly)"
+EDJWT_NIGHTLY=1 bash "$EDGE/build.sh"
 
 step "node tests: zero imports, ABI, every vector against the native outcome, handler"
 node --test "$EDGE"/test/*.test.mjs

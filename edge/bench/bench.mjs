@@ -31,6 +31,12 @@ const PAIRS = [
   ['edjwt_edge', 'baseline', 'ed25519-compact'],
   ['edjwt_edge_opt_size', 'baseline_opt_size', 'ed25519-compact, opt_size'],
   ['edjwt_edge_dalek', 'baseline_dalek', 'ed25519-dalek'],
+  ['edjwt_edge_nightly', 'baseline_nightly', 'ed25519-compact, nightly immediate-abort'],
+  [
+    'edjwt_edge_opt_size_nightly',
+    'baseline_opt_size_nightly',
+    'ed25519-compact, opt_size, nightly immediate-abort',
+  ],
 ];
 
 function module(name) {

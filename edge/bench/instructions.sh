@@ -25,7 +25,9 @@ echo '| backend | raw verify (instructions) | edge verify (instructions) | edge 
 echo '|---|---:|---:|---:|'
 for pair in "edjwt_edge baseline ed25519-compact" \
   "edjwt_edge_opt_size baseline_opt_size ed25519-compact,_opt_size" \
-  "edjwt_edge_dalek baseline_dalek ed25519-dalek"; do
+  "edjwt_edge_dalek baseline_dalek ed25519-dalek" \
+  "edjwt_edge_nightly baseline_nightly ed25519-compact,_nightly_immediate-abort" \
+  "edjwt_edge_opt_size_nightly baseline_opt_size_nightly ed25519-compact,_opt_size,_nightly_immediate-abort"; do
   set -- $pair
   [[ -f "$DIST/$1.wasm" && -f "$DIST/$2.wasm" ]] || continue
   edge="$(per_verify edge "$1")"

@@ -8,9 +8,18 @@ export const REPO = resolve(EDGE, '..');
 /** Built by `edge/build.sh` (or `EDJWT_DIST`). */
 export const DIST = process.env.EDJWT_DIST ? resolve(process.env.EDJWT_DIST) : join(EDGE, 'dist');
 
-/** The module variants to test: as shipped (wasm-opt) and as built, each backend. */
+/**
+ * The module variants to test: as shipped (wasm-opt) and as built, each backend, and the
+ * nightly `-Cpanic=immediate-abort` builds when edge/build.sh made them.
+ */
 export function variants() {
-  const names = ['edjwt_edge', 'edjwt_edge_opt_size', 'edjwt_edge_dalek'];
+  const names = [
+    'edjwt_edge',
+    'edjwt_edge_opt_size',
+    'edjwt_edge_dalek',
+    'edjwt_edge_nightly',
+    'edjwt_edge_opt_size_nightly',
+  ];
   const found = [];
   for (const name of names) {
     for (const file of [`${name}.wasm`, `${name}.raw.wasm`]) {
