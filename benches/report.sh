@@ -56,7 +56,17 @@ echo
 base_stack=$(stack_peak $C edjwt typical 0); one_stack=$(stack_peak $C edjwt typical 1)
 echo "stack peak of one edjwt verify (massif, N=1 minus N=0): $((one_stack - base_stack)) bytes"
 echo
-rounds=2000; [ "${1:-}" = --quick ] && rounds=300
-$C paired raw-ed25519-compact $rounds
-$D paired raw-ed25519-dalek $rounds
-$D paired jsonwebtoken $rounds
+# Each process interleaves `rounds` batch pairs (alternating which runs first) and prints
+# the median ratio. The ratio depends on the process's address layout (ASLR): with the
+# dalek backend one fixed layout (`setarch -R`) gave 1.11 and random ones 0.92-1.06, an
+# alignment effect on the AVX2 code, not instructions (+3%). So: 11 processes, and the
+# median and range of their medians.
+rounds=1000; procs=11; [ "${1:-}" = --quick ] && { rounds=300; procs=3; }
+paired() { # bin baseline
+  local r; r=$(for _ in $(seq "$procs"); do "$1" paired "$2" "$rounds" | awk '{print $NF}'; done | sort -n)
+  printf 'edjwt/%s paired median time ratio %s (median of %d processes; range %s-%s)\n' "$2" \
+    "$(echo "$r" | sed -n "$(((procs + 1) / 2))p")" "$procs" "$(echo "$r" | head -1)" "$(echo "$r" | tail -1)"
+}
+paired $C raw-ed25519-compact
+paired $D raw-ed25519-dalek
+paired $D jsonwebtoken

@@ -159,13 +159,8 @@ fn paired(baseline: &str, rounds: usize) {
         }
     };
     const BATCH: usize = 16;
-    let mut ratios = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let t0 = Instant::now();
-        for _ in 0..BATCH {
-            assert!(base());
-        }
-        let t1 = Instant::now();
+    let mut edjwt_batch = || {
+        let t = Instant::now();
         for _ in 0..BATCH {
             assert!(edjwt_lib::verify(
                 &verifier,
@@ -173,8 +168,27 @@ fn paired(baseline: &str, rounds: usize) {
                 &mut buf
             ));
         }
-        let t2 = Instant::now();
-        ratios.push((t2 - t1).as_secs_f64() / (t1 - t0).as_secs_f64());
+        t.elapsed().as_secs_f64()
+    };
+    let mut base_batch = || {
+        let t = Instant::now();
+        for _ in 0..BATCH {
+            assert!(base());
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        // Alternate which side runs first, so that neither always follows the other
+        // (cache, branch predictor and clock-frequency effects of the previous batch).
+        let (b, e) = if round % 2 == 0 {
+            let b = base_batch();
+            (b, edjwt_batch())
+        } else {
+            let e = edjwt_batch();
+            (base_batch(), e)
+        };
+        ratios.push(e / b);
     }
     ratios.sort_by(f64::total_cmp);
     println!(
