@@ -2,7 +2,9 @@
 # Machine instructions per verification in V8 (TurboFan only, one thread), counted by
 # valgrind's callgrind: repeatable on a busy machine where bench.mjs's times are not. Each
 # module runs 20 and 220 verifications; the difference over 200 is the cost of one (V8's
-# compilation happens in both runs and cancels out). Needs edge/dist/ and valgrind.
+# compilation happens in both runs and cancels out). V8's `--predictable` and fixed seeds
+# make repeated runs agree to a few dozen instructions per verification (without them they
+# drifted by up to 2%). Needs edge/dist/ and valgrind.
 #
 #   bash edge/bench/instructions.sh
 set -euo pipefail
@@ -11,7 +13,8 @@ DIST="$BENCH/../dist"
 
 count() { # kind module n -> instructions
   valgrind --tool=callgrind --smc-check=all --callgrind-out-file=/dev/null \
-    node --no-liftoff --single-threaded "$BENCH/ir.mjs" "$1" "$2" "$3" 2>&1 |
+    node --no-liftoff --single-threaded --predictable --hash-seed=1 --random-seed=1 \
+    "$BENCH/ir.mjs" "$1" "$2" "$3" 2>&1 |
     sed -n 's/.*Collected : //p'
 }
 per_verify() { # kind module -> instructions per verification
