@@ -84,12 +84,14 @@ impl<const N: usize> KeySet<N> {
     /// Those of [`VerifyingKey::from_pem`], [`VerifyingKey::from_jwk`] and
     /// [`add_jwks`](Self::add_jwks), and [`Error::InvalidKey`] for text that is none of them.
     pub fn add_text(&mut self, text: &str) -> Result<usize, Error> {
-        let trimmed = text.trim_start();
-        if trimmed.starts_with("-----BEGIN ") {
+        // ASCII whitespace only (bytes, no Unicode tables): the PEM and JSON readers accept
+        // no other leading whitespace either.
+        let trimmed = text.as_bytes().trim_ascii_start();
+        if trimmed.starts_with(b"-----BEGIN ") {
             self.push(VerifyingKey::from_pem(text)?)?;
             return Ok(1);
         }
-        if !trimmed.starts_with('{') {
+        if !trimmed.starts_with(b"{") {
             return Err(Error::InvalidKey);
         }
         let mut is_set = false;

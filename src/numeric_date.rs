@@ -131,17 +131,18 @@ fn parse_exponent(text: &[u8]) -> i64 {
         _ => (false, text),
     };
     // Saturate at ±10^6: past ~20 every non-zero value is out of range or a pure fraction.
-    let mut value: i64 = 0;
+    // 32-bit arithmetic that cannot overflow (at most 10^6 * 10 + 9 before each clamp): a
+    // 64-bit overflow-checked multiply costs WebAssembly a 128-bit multiply helper call.
+    let mut value: u32 = 0;
     for &digit in digits {
         value = value
-            .saturating_mul(10)
-            .saturating_add(i64::from(digit.wrapping_sub(b'0')));
-        if value > 1_000_000 {
-            value = 1_000_000;
-        }
+            .wrapping_mul(10)
+            .wrapping_add(u32::from(digit.wrapping_sub(b'0')));
+        value = value.min(1_000_000);
     }
+    let value = i64::from(value);
     if negative {
-        value.saturating_neg()
+        value.wrapping_neg()
     } else {
         value
     }
