@@ -138,6 +138,28 @@ impl<'a> Claims<'a> {
     }
 }
 
+/// [`Audience::iter`]: one plain `match` rather than iterator adapters (`chain`, `flatten`),
+/// which cost WebAssembly modules several hundred bytes.
+enum AudienceIter<'a> {
+    One(Option<JsonStr<'a>>),
+    Many(json::Elements<'a>),
+}
+
+impl<'a> Iterator for AudienceIter<'a> {
+    type Item = JsonStr<'a>;
+
+    fn next(&mut self) -> Option<JsonStr<'a>> {
+        match self {
+            AudienceIter::One(one) => one.take(),
+            // Every element is a string: `Audience::from_value` checked.
+            AudienceIter::Many(elements) => match elements.next()? {
+                Value::String(s) => Some(s),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// The `aud` claim: RFC 7519 §4.1.3 allows one string or an array of strings.
 #[derive(Clone, Copy, Debug)]
 pub struct Audience<'a> {
@@ -168,15 +190,10 @@ impl<'a> Audience<'a> {
 
     /// The audience values in order.
     pub fn iter(&self) -> impl Iterator<Item = JsonStr<'a>> + 'a {
-        let (one, many) = match self.repr {
-            AudienceRepr::One(s) => (Some(s), None),
-            AudienceRepr::Many(text) => (None, Some(json::elements(text))),
-        };
-        one.into_iter()
-            .chain(many.into_iter().flatten().filter_map(|v| match v {
-                Value::String(s) => Some(s),
-                _ => None,
-            }))
+        match self.repr {
+            AudienceRepr::One(s) => AudienceIter::One(Some(s)),
+            AudienceRepr::Many(text) => AudienceIter::Many(json::elements(text)),
+        }
     }
 
     /// Whether any value equals `audience` exactly (case-sensitive, after unescaping).
