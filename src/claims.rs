@@ -120,11 +120,9 @@ impl<'a> Claims<'a> {
             Value::Number(n) => NumericDate::parse(n).ok(),
             _ => None,
         };
-        // Every registered claim name has three letters: one `match` on them.
-        let Some(short) = name.ascii_bytes::<3>() else {
-            return Some(());
-        };
-        match &short {
+        // One `match` on the registered claim names.
+        let mut buf = [0u8; 8];
+        match name.name_bytes(&mut buf) {
             b"iss" => self.iss = Some(string(value)?),
             b"sub" => self.sub = Some(string(value)?),
             b"aud" => self.aud = Some(Audience::from_value(value)?),

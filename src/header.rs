@@ -75,29 +75,28 @@ impl<'a> Header<'a> {
         let mut extension = false;
         let mut bad_type = false;
         let text = json::parse_object(bytes, |name, value| {
-            match name.ascii_bytes::<3>().as_ref() {
+            let mut buf = [0u8; 8];
+            match name.name_bytes(&mut buf) {
                 // RFC 7515 §4.1.1: a case-sensitive string. Anything else is unsupported.
-                Some(b"alg") => {
+                b"alg" => {
                     alg = match value {
                         Value::String(s) if s == "EdDSA" => Some(Algorithm::EdDsa),
                         Value::String(s) if s == "Ed25519" => Some(Algorithm::Ed25519),
                         _ => None,
                     };
                 }
-                Some(b"kid") => match value {
+                b"kid" => match value {
                     Value::String(s) => kid = Some(s),
                     _ => bad_type = true,
                 },
-                Some(b"typ") => match value {
+                b"typ" => match value {
                     Value::String(s) => typ = Some(s),
                     _ => bad_type = true,
                 },
-                // RFC 7797 `b64` changes the signing input: refused.
-                Some(b"b64") => extension = true,
-                // RFC 7515 §4.1.11: recipients MUST reject a JWS whose `crit` lists an
-                // extension they do not understand; this crate understands none, so any
-                // `crit` fails.
-                None if name.ascii_bytes::<4>().as_ref() == Some(b"crit") => extension = true,
+                // RFC 7797 `b64` changes the signing input: refused. RFC 7515 §4.1.11:
+                // recipients MUST reject a JWS whose `crit` lists an extension they do not
+                // understand; this crate understands none, so any `crit` fails.
+                b"b64" | b"crit" => extension = true,
                 _ => {}
             }
             Ok(())

@@ -69,12 +69,9 @@ impl<'a> JsonStr<'a> {
     /// `self.raw().len()` bytes).
     pub fn unescape_into<'o>(&self, out: &'o mut [u8]) -> Result<&'o str, Error> {
         let mut len = 0usize;
-        for c in self.chars() {
-            let (bytes, n) = utf8(c);
-            let end = len.checked_add(n).ok_or(Error::BufferTooSmall)?;
-            let dst = out.get_mut(len..end).ok_or(Error::BufferTooSmall)?;
-            dst.copy_from_slice(bytes.get(..n).unwrap_or(&[]));
-            len = end;
+        for b in self.bytes() {
+            *out.get_mut(len).ok_or(Error::BufferTooSmall)? = b;
+            len = len.saturating_add(1);
         }
         let written = out.get(..len).ok_or(Error::BufferTooSmall)?;
         str::from_utf8(written).map_err(|_| Error::Malformed)
@@ -84,9 +81,7 @@ impl<'a> JsonStr<'a> {
     #[must_use]
     pub fn unescaped_len(&self) -> usize {
         if self.escaped {
-            self.chars()
-                .map(char::len_utf8)
-                .fold(0usize, usize::saturating_add)
+            self.bytes().count()
         } else {
             self.raw.len()
         }
@@ -96,33 +91,83 @@ impl<'a> JsonStr<'a> {
     #[must_use]
     pub fn eq_str(&self, other: &str) -> bool {
         if self.escaped {
-            self.chars().eq(other.chars())
+            self.bytes().eq(other.bytes())
         } else {
             self.raw == other
         }
     }
 
-    /// The unescaped text as `N` bytes, when it is exactly `N` ASCII characters: lets short
-    /// member names be matched with one `match` on a byte array instead of a chain of
-    /// string comparisons.
-    pub(crate) fn ascii_bytes<const N: usize>(&self) -> Option<[u8; N]> {
+    /// The unescaped text as bytes for matching against short names: the raw text when it
+    /// holds no escapes, else the text unescaped into `buf`, or nothing (which matches no
+    /// name) when it does not fit. Lets member names be matched with one `match` on byte
+    /// strings of up to 8 bytes instead of a chain of string comparisons.
+    pub(crate) fn name_bytes<'b>(&self, buf: &'b mut [u8; 8]) -> &'b [u8]
+    where
+        'a: 'b,
+    {
         if !self.escaped {
-            return self.raw.as_bytes().try_into().ok();
+            return self.raw.as_bytes();
         }
-        let mut out = [0u8; N];
-        let mut chars = self.chars();
-        for slot in &mut out {
-            *slot = u8::try_from(chars.next()?).ok().filter(u8::is_ascii)?;
-        }
-        chars.next().is_none().then_some(out)
+        self.unescape_into(buf).map_or(&[], str::as_bytes)
     }
 
     /// Whether two JSON strings have the same unescaped text.
     fn same_text(&self, other: &JsonStr<'_>) -> bool {
         match (self.escaped, other.escaped) {
             (false, false) => self.raw == other.raw,
-            _ => self.chars().eq(other.chars()),
+            _ => self.bytes().eq(other.bytes()),
         }
+    }
+
+    /// The UTF-8 bytes of the unescaped text: every comparison of unescaped text goes
+    /// through this one routine (and [`unescape`]).
+    pub(crate) fn bytes(&self) -> Bytes<'a> {
+        Bytes {
+            rest: self.raw.as_bytes(),
+            pending: 0,
+            left: 0,
+        }
+    }
+}
+
+/// Iterator over the UTF-8 bytes of the unescaped text of a [`JsonStr`]: bytes outside
+/// escapes as they are, each escape as the UTF-8 encoding of its character.
+#[derive(Clone)]
+pub(crate) struct Bytes<'a> {
+    rest: &'a [u8],
+    /// The character of the last escape, of which `left` continuation bytes are still to
+    /// come (RFC 3629 §3).
+    pending: u32,
+    left: u32,
+}
+
+impl Iterator for Bytes<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = |x: u32| u8::try_from(x & 0xFF).unwrap_or(0);
+        if let Some(left) = self.left.checked_sub(1) {
+            self.left = left;
+            return Some(byte(
+                0x80 | (self.pending.wrapping_shr(left.wrapping_mul(6)) & 0x3F),
+            ));
+        }
+        let (&b, tail) = self.rest.split_first()?;
+        self.rest = tail;
+        if b != b'\\' {
+            return Some(b);
+        }
+        let v = u32::from(unescape(&mut self.rest)?);
+        // The length of the encoding (less one) and the marker bits of its first byte.
+        let (left, lead) = match v {
+            0..=0x7F => (0, 0),
+            0x80..=0x7FF => (1, 0xC0),
+            0x800..=0xFFFF => (2, 0xE0),
+            _ => (3, 0xF0),
+        };
+        self.pending = v;
+        self.left = left;
+        Some(byte(lead | v.wrapping_shr(left.wrapping_mul(6))))
     }
 }
 
@@ -174,39 +219,49 @@ impl Iterator for Chars<'_> {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
-        let mut it = self.rest.chars();
-        let c = it.next()?;
-        let out = if c == '\\' {
-            match it.next()? {
-                '"' => '"',
-                '\\' => '\\',
-                '/' => '/',
-                'b' => '\u{8}',
-                'f' => '\u{c}',
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'u' => {
-                    let unit = hex4_chars(&mut it)?;
-                    if is_high_surrogate(unit) {
-                        // Validated input: a low surrogate escape always follows.
-                        if it.next()? != '\\' || it.next()? != 'u' {
-                            return None;
-                        }
-                        let low = hex4_chars(&mut it)?;
-                        char::from_u32(combine_surrogates(unit, low))?
-                    } else {
-                        char::from_u32(unit)?
-                    }
-                }
-                _ => return None,
-            }
+        if let Some(escape) = self.rest.strip_prefix('\\') {
+            let mut rest = escape.as_bytes();
+            let c = unescape(&mut rest)?;
+            let used = escape.len().checked_sub(rest.len())?;
+            self.rest = escape.get(used..)?;
+            Some(c)
         } else {
-            c
-        };
-        self.rest = it.as_str();
-        Some(out)
+            let mut it = self.rest.chars();
+            let c = it.next()?;
+            self.rest = it.as_str();
+            Some(c)
+        }
     }
+}
+
+/// The character of the escape sequence at the start of `rest` (just after its backslash),
+/// advancing `rest` past it; `None` for an invalid escape (never in validated text).
+fn unescape(rest: &mut &[u8]) -> Option<char> {
+    let (&kind, tail) = rest.split_first()?;
+    *rest = tail;
+    Some(match kind {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let unit = hex4_bytes(rest)?;
+            if is_high_surrogate(unit) {
+                // Validated input: a low surrogate escape always follows.
+                let tail = rest.strip_prefix(b"\\u")?;
+                *rest = tail;
+                let low = hex4_bytes(rest)?;
+                char::from_u32(combine_surrogates(unit, low))?
+            } else {
+                char::from_u32(unit)?
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The value of a top-level member, as reported by [`parse_object`].
@@ -558,14 +613,12 @@ fn fingerprint(key: JsonStr<'_>) -> u32 {
     let (len, first, last) = if key.escaped {
         let mut len = 0usize;
         let (mut first, mut last) = (0u8, 0u8);
-        for c in key.chars() {
-            let (bytes, n) = utf8(c);
-            let bytes = bytes.get(..n).unwrap_or(&[]);
+        for b in key.bytes() {
             if len == 0 {
-                first = bytes.first().copied().unwrap_or(0);
+                first = b;
             }
-            last = bytes.last().copied().unwrap_or(0);
-            len = len.saturating_add(bytes.len());
+            last = b;
+            len = len.saturating_add(1);
         }
         (len, first, last)
     } else {
@@ -770,14 +823,9 @@ impl<'a> Cursor<'a> {
 
     /// Exactly four hex digits (not `u32::from_str_radix`, which also takes a sign).
     fn hex4(&mut self) -> Result<u32, Error> {
-        let mut unit = 0u32;
-        for _ in 0..4 {
-            let digit = self.next().and_then(hex_value).ok_or(Error::Malformed)?;
-            unit = unit
-                .checked_mul(16)
-                .and_then(|u| u.checked_add(digit))
-                .ok_or(Error::Malformed)?;
-        }
+        let mut rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
+        let unit = hex4_bytes(&mut rest).ok_or(Error::Malformed)?;
+        self.pos = self.pos.saturating_add(4);
         Ok(unit)
     }
 
@@ -943,11 +991,13 @@ fn hex_value(b: u8) -> Option<u32> {
     }
 }
 
-fn hex4_chars(it: &mut str::Chars<'_>) -> Option<u32> {
+/// Four hex digits at the start of `rest`, advancing it past them.
+fn hex4_bytes(rest: &mut &[u8]) -> Option<u32> {
     let mut unit = 0u32;
     for _ in 0..4 {
-        let digit = u8::try_from(it.next()?).ok().and_then(hex_value)?;
-        unit = unit.checked_mul(16)?.checked_add(digit)?;
+        let (&b, tail) = rest.split_first()?;
+        *rest = tail;
+        unit = unit.checked_mul(16)?.checked_add(hex_value(b)?)?;
     }
     Some(unit)
 }
@@ -970,9 +1020,166 @@ fn combine_surrogates(high: u32, low: u32) -> u32 {
 }
 
 #[cfg(test)]
+// Reference models written plainly: test arithmetic cannot overflow on these inputs.
+#[allow(clippy::arithmetic_side_effects, clippy::format_collect)]
 mod tests {
-    use super::{is_string_special, plain_run};
+    use super::{fingerprint, is_string_special, plain_run, Cursor, JsonStr};
     use proptest::prelude::*;
+
+    extern crate std;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// The unescaper as it was before every comparison went through `JsonStr::bytes`: the
+    /// reference model for `Chars`, `bytes`, `eq_str`, `unescape_into`, `unescaped_len`,
+    /// `name_bytes` and `fingerprint`.
+    fn reference_chars(raw: &str) -> Vec<char> {
+        fn hex4(it: &mut core::str::Chars<'_>) -> Option<u32> {
+            let mut unit = 0u32;
+            for _ in 0..4 {
+                unit = unit * 16 + it.next()?.to_digit(16)?;
+            }
+            Some(unit)
+        }
+        let mut out = Vec::new();
+        let mut it = raw.chars();
+        while let Some(c) = it.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let c = match it.next().unwrap() {
+                '"' => '"',
+                '\\' => '\\',
+                '/' => '/',
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'u' => {
+                    let unit = hex4(&mut it).unwrap();
+                    if (0xD800..=0xDBFF).contains(&unit) {
+                        assert_eq!(it.next(), Some('\\'));
+                        assert_eq!(it.next(), Some('u'));
+                        let low = hex4(&mut it).unwrap();
+                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)).unwrap()
+                    } else {
+                        char::from_u32(unit).unwrap()
+                    }
+                }
+                other => panic!("bad escape {other}"),
+            };
+            out.push(c);
+        }
+        out
+    }
+
+    /// The string literal `quoted` (with its quotes) as the parser validates it.
+    fn parse(quoted: &str) -> JsonStr<'_> {
+        Cursor::new(quoted).string().unwrap()
+    }
+
+    /// Every unescaping routine agrees with the reference model on `quoted`.
+    fn check_unescaping(quoted: &str) {
+        let s = parse(quoted);
+        let chars = reference_chars(s.raw());
+        let text: String = chars.iter().collect();
+        assert_eq!(s.chars().collect::<Vec<_>>(), chars, "{quoted}");
+        assert_eq!(s.bytes().collect::<Vec<_>>(), text.as_bytes(), "{quoted}");
+        assert!(s.eq_str(&text), "{quoted}");
+        assert_eq!(s.unescaped_len(), text.len(), "{quoted}");
+        let mut buf = [0u8; 256];
+        assert_eq!(s.unescape_into(&mut buf).ok(), Some(text.as_str()));
+        let mut short = [0u8; 8];
+        if text.len() <= 8 || s.as_str().is_some() {
+            assert_eq!(s.name_bytes(&mut short), text.as_bytes(), "{quoted}");
+        } else {
+            assert_eq!(s.name_bytes(&mut short), b"", "{quoted}");
+        }
+        let bytes = text.as_bytes();
+        let expected = u32::try_from(bytes.len() & 0xff).unwrap() * 7
+            + u32::from(bytes.first().copied().unwrap_or(0)) * 3
+            + u32::from(bytes.last().copied().unwrap_or(0));
+        assert_eq!(fingerprint(s), expected & 63, "{quoted}");
+        // One character more or less never compares equal.
+        let mut longer = text.clone();
+        longer.push('a');
+        assert!(!s.eq_str(&longer), "{quoted}");
+        if let Some(last) = text.chars().last() {
+            let shorter = &text[..text.len() - last.len_utf8()];
+            assert!(!s.eq_str(shorter), "{quoted}");
+        }
+    }
+
+    /// Every `\uXXXX` that is not a surrogate, every high surrogate with two lows and
+    /// every low surrogate with two highs, in upper and lower case hex, alone and between
+    /// plain text.
+    #[test]
+    fn unescaping_matches_the_reference_for_every_unicode_escape() {
+        let mut units: Vec<String> = Vec::new();
+        for unit in 0u32..=0xFFFF {
+            match unit {
+                0xD800..=0xDBFF => {
+                    units.push(std::format!("\\u{unit:04x}\\udc00"));
+                    units.push(std::format!("\\u{unit:04X}\\uDFFF"));
+                }
+                0xDC00..=0xDFFF => {
+                    units.push(std::format!("\\ud800\\u{unit:04x}"));
+                    units.push(std::format!("\\uDBFF\\u{unit:04X}"));
+                }
+                _ => {
+                    units.push(std::format!("\\u{unit:04x}"));
+                    units.push(std::format!("\\u{unit:04X}"));
+                }
+            }
+        }
+        for unit in &units {
+            check_unescaping(&std::format!("\"{unit}\""));
+            check_unescaping(&std::format!("\"a{unit}\u{e9}\""));
+        }
+        for short in ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"] {
+            check_unescaping(&std::format!("\"{short}\""));
+            check_unescaping(&std::format!("\"x{short}\u{1F600}{short}\""));
+        }
+    }
+
+    fn json_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => any::<char>()
+                .prop_filter("plain", |c| *c >= ' ' && *c != '"' && *c != '\\')
+                .prop_map(String::from),
+            2 => prop::sample::select(std::vec!["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"])
+                .prop_map(String::from),
+            2 => any::<char>().prop_map(|c| {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units)
+                    .iter()
+                    .map(|u| std::format!("\\u{u:04x}"))
+                    .collect()
+            }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn unescaping_matches_the_reference(pieces in proptest::collection::vec(json_piece(), 0..12)) {
+            let quoted = std::format!("\"{}\"", pieces.concat());
+            check_unescaping(&quoted);
+        }
+
+        #[test]
+        fn same_text_matches_the_reference(
+            a in proptest::collection::vec(json_piece(), 0..6),
+            b in proptest::collection::vec(json_piece(), 0..6),
+        ) {
+            let (qa, qb) = (std::format!("\"{}\"", a.concat()), std::format!("\"{}\"", b.concat()));
+            let (sa, sb) = (parse(&qa), parse(&qb));
+            let expected = reference_chars(sa.raw()) == reference_chars(sb.raw());
+            prop_assert_eq!(sa == sb, expected);
+            prop_assert_eq!(sa.same_text(&sa), true);
+        }
+    }
 
     fn naive(bytes: &[u8]) -> usize {
         bytes

@@ -169,13 +169,10 @@ impl VerifyingKey {
         Ok(self)
     }
 
-    fn with_kid_json(mut self, kid: JsonStr<'_>) -> Result<Self, Error> {
-        let mut s = heapless::String::new();
-        for c in kid.chars() {
-            s.push(c).map_err(|_| Error::InvalidKey)?;
-        }
-        self.kid = Some(s);
-        Ok(self)
+    fn with_kid_json(self, kid: JsonStr<'_>) -> Result<Self, Error> {
+        let mut buf = [0u8; MAX_KID_LEN];
+        let kid = kid.unescape_into(&mut buf).map_err(|_| Error::InvalidKey)?;
+        self.with_kid(kid)
     }
 
     /// The key ID, if any.
@@ -271,31 +268,37 @@ impl<'a> JwkFields<'a> {
                 Value::String(s) => Some(s),
                 _ => None,
             };
-            if name == "kty" {
-                f.kty = string;
-                f.bad_type |= string.is_none();
-            } else if name == "crv" {
-                f.crv = string;
-                f.bad_type |= string.is_none();
-            } else if name == "x" {
-                f.x = string;
-                f.bad_type |= string.is_none();
-            } else if name == "kid" {
-                f.kid = string;
-                f.bad_type |= string.is_none();
-            } else if name == "d" {
-                f.has_d = true;
-            } else if name == "use" {
-                f.wrong_use = !string.is_some_and(|s| s == "sig");
-            } else if name == "alg" {
-                f.wrong_alg = !string.is_some_and(|s| s == "EdDSA" || s == "Ed25519");
-            } else if name == "key_ops" {
-                f.wrong_ops = match value {
-                    Value::Array(a) => {
-                        !json::elements(a).any(|v| matches!(v, Value::String(s) if s == "verify"))
-                    }
-                    _ => true,
-                };
+            let mut buf = [0u8; 8];
+            match name.name_bytes(&mut buf) {
+                b"kty" => {
+                    f.kty = string;
+                    f.bad_type |= string.is_none();
+                }
+                b"crv" => {
+                    f.crv = string;
+                    f.bad_type |= string.is_none();
+                }
+                b"x" => {
+                    f.x = string;
+                    f.bad_type |= string.is_none();
+                }
+                b"kid" => {
+                    f.kid = string;
+                    f.bad_type |= string.is_none();
+                }
+                b"d" => f.has_d = true,
+                b"use" => f.wrong_use = !string.is_some_and(|s| s == "sig"),
+                b"alg" => {
+                    f.wrong_alg = !string.is_some_and(|s| s == "EdDSA" || s == "Ed25519");
+                }
+                b"key_ops" => {
+                    f.wrong_ops = match value {
+                        Value::Array(a) => !json::elements(a)
+                            .any(|v| matches!(v, Value::String(s) if s == "verify")),
+                        _ => true,
+                    };
+                }
+                _ => {}
             }
             Ok(())
         })

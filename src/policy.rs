@@ -294,32 +294,173 @@ impl Default for Policy<'_> {
 /// RFC 7515 §4.1.9: media types are case-insensitive and `application/` may be omitted
 /// when no other `/` appears.
 fn typ_matches(typ: JsonStr<'_>, expected: &str) -> bool {
-    const PREFIX: &str = "application/";
+    const PREFIX: &[u8] = b"application/";
+    // Bytes, not characters: ASCII case folding leaves every other byte as it is, and the
+    // bytes of a multi-byte UTF-8 character are never ASCII.
+    let expected = expected.as_bytes();
     let expected = strip_prefix_ignore_case(expected, PREFIX).unwrap_or(expected);
-    let mut chars = typ.chars();
+    let mut bytes = typ.bytes();
     // Drop a leading "application/" from the token's value, case-insensitively.
-    let mut probe = chars.clone();
+    let mut probe = bytes.clone();
     if PREFIX
-        .chars()
-        .all(|p| probe.next().is_some_and(|c| c.eq_ignore_ascii_case(&p)))
+        .iter()
+        .all(|p| probe.next().is_some_and(|b| b.eq_ignore_ascii_case(p)))
     {
-        chars = probe;
+        bytes = probe;
     }
-    let mut want = expected.chars();
+    let mut want = expected.iter();
     loop {
-        match (chars.next(), want.next()) {
+        match (bytes.next(), want.next()) {
             (None, None) => return true,
-            (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => {}
             _ => return false,
         }
     }
 }
 
-fn strip_prefix_ignore_case<'s>(s: &'s str, prefix: &str) -> Option<&'s str> {
+fn strip_prefix_ignore_case<'s>(s: &'s [u8], prefix: &[u8]) -> Option<&'s [u8]> {
     let head = s.get(..prefix.len())?;
     if head.eq_ignore_ascii_case(prefix) {
         s.get(prefix.len()..)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+// Reference models written plainly: test arithmetic cannot overflow on these inputs.
+#[allow(clippy::arithmetic_side_effects, clippy::format_collect)]
+mod tests {
+    use super::typ_matches;
+    use crate::json;
+    use proptest::prelude::*;
+
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    /// `typ_matches` as it was, on characters: the reference model.
+    fn reference(typ: &str, expected: &str) -> bool {
+        const PREFIX: &str = "application/";
+        fn strip(s: &str) -> Option<&str> {
+            let head = s.get(..PREFIX.len())?;
+            head.eq_ignore_ascii_case(PREFIX)
+                .then(|| s.get(PREFIX.len()..))
+                .flatten()
+        }
+        let expected = strip(expected).unwrap_or(expected);
+        let mut chars = typ.chars();
+        let mut probe = chars.clone();
+        if PREFIX
+            .chars()
+            .all(|p| probe.next().is_some_and(|c| c.eq_ignore_ascii_case(&p)))
+        {
+            chars = probe;
+        }
+        let mut want = expected.chars();
+        loop {
+            match (chars.next(), want.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+                _ => return false,
+            }
+        }
+    }
+
+    /// Short strings over letters that differ only in case, non-ASCII letters whose
+    /// lower/upper forms are not ASCII folds (`é`/`É`, Kelvin sign `K` vs `k`), the prefix
+    /// and its parts, written plain or as JSON escapes.
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(std::vec![
+            "application/",
+            "APPLICATION/",
+            "Application/",
+            "applicatio",
+            "n/",
+            "/",
+            "a",
+            "A",
+            "jwt",
+            "JWT",
+            "at+jwt",
+            "+",
+            "é",
+            "É",
+            "\u{212A}",
+            "k",
+            "K",
+            "\u{e9}",
+            "ı",
+            "i",
+            "I",
+            "",
+        ])
+    }
+
+    fn check(typ_text: &str, expected: &str, escape: bool) {
+        let body: String = if escape {
+            typ_text
+                .encode_utf16()
+                .map(|u| format!("\\u{u:04X}"))
+                .collect()
+        } else {
+            typ_text.replace('\\', "\\\\").replace('"', "\\\"")
+        };
+        let json = format!("{{\"typ\":\"{body}\"}}");
+        let mut typ = None;
+        json::parse_object(json.as_bytes(), |_, value| {
+            if let json::Value::String(s) = value {
+                typ = Some(s);
+            }
+            Ok(())
+        })
+        .unwrap();
+        let typ = typ.unwrap();
+        assert_eq!(
+            typ_matches(typ, expected),
+            reference(typ_text, expected),
+            "{typ_text:?} {expected:?} {escape}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn typ_matches_the_reference(
+            typ in proptest::collection::vec(piece(), 0..4),
+            expected in proptest::collection::vec(piece(), 0..4),
+            escape in any::<bool>(),
+        ) {
+            check(&typ.concat(), &expected.concat(), escape);
+        }
+    }
+
+    #[test]
+    fn typ_matches_the_reference_on_every_pair_of_pieces() {
+        let pieces = [
+            "application/jwt",
+            "APPLICATION/JWT",
+            "jwt",
+            "JWT",
+            "at+jwt",
+            "AT+JWT",
+            "application/at+jwt",
+            "applicatio",
+            "application",
+            "application/",
+            "é",
+            "É",
+            "\u{212A}",
+            "k",
+            "",
+            "application/é",
+            "APPLICATION/É",
+        ];
+        for typ in pieces {
+            for expected in pieces {
+                for escape in [false, true] {
+                    check(typ, expected, escape);
+                }
+            }
+        }
     }
 }

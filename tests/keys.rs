@@ -131,7 +131,8 @@ fn jwk_rules() {
     );
     let x = "97dNkpg5LIKmWryJb-_cFXeurwA3_mFNZIXQa6ReBvs";
     let jwk = |extra: &str| format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"{extra}}}"#);
-    let cases: Vec<(String, Result<(), Error>)> = vec![
+    let cases: Vec<(String, Result<(), Error>)> =
+        vec![
         (jwk(""), Ok(())),
         (
             jwk(r#","use":"sig","alg":"EdDSA","key_ops":["verify"]"#),
@@ -151,6 +152,24 @@ fn jwk_rules() {
         (
             jwk(&format!(r#","kid":"{}""#, "k".repeat(MAX_KID_LEN + 1))),
             Err(Error::InvalidKey),
+        ),
+        // The limit counts the unescaped bytes: 64 two-byte characters fit, one more byte
+        // does not.
+        (
+            jwk(&format!(r#","kid":"{}""#, r"\u00e9".repeat(MAX_KID_LEN / 2))),
+            Ok(()),
+        ),
+        (
+            jwk(&format!(r#","kid":"{}k""#, r"\u00e9".repeat(MAX_KID_LEN / 2))),
+            Err(Error::InvalidKey),
+        ),
+        (
+            jwk(&format!(r#","kid":"{}""#, r"\u00e9".repeat(MAX_KID_LEN / 2 + 1))),
+            Err(Error::InvalidKey),
+        ),
+        (
+            jwk(&format!(r#","kid":"{}""#, "k".repeat(MAX_KID_LEN))),
+            Ok(()),
         ),
         (
             format!(r#"{{"kty":"OKP","crv":"X25519","x":"{x}"}}"#),
