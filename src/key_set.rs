@@ -58,15 +58,13 @@ impl<const N: usize> KeySet<N> {
     /// [`Error::UnsupportedKey`] when it holds no usable key, [`Error::KeySetFull`], and the
     /// errors of [`VerifyingKey::from_jwk`] for an Ed25519 key. On error the set is unchanged.
     pub fn add_jwks(&mut self, jwks: &str) -> Result<usize, Error> {
-        let mut keys_array = None;
-        json::parse_object(jwks.as_bytes(), |name, value| {
-            if name == "keys" {
-                keys_array = Some(value);
-            }
-            Ok(())
-        })
-        .map_err(|_| Error::InvalidKey)?;
-        let Some(Value::Array(array)) = keys_array else {
+        let keys = keys_member(jwks)?.ok_or(Error::InvalidKey)?;
+        self.add_keys_value(keys)
+    }
+
+    /// Adds the keys of the `keys` member of a JWKS (RFC 7517 §5): all or none.
+    fn add_keys_value(&mut self, keys: Value<'_>) -> Result<usize, Error> {
+        let Value::Array(array) = keys else {
             return Err(Error::InvalidKey);
         };
         let before = self.keys.len();
@@ -94,14 +92,9 @@ impl<const N: usize> KeySet<N> {
         if !trimmed.starts_with(b"{") {
             return Err(Error::InvalidKey);
         }
-        let mut is_set = false;
-        json::parse_object(text.as_bytes(), |name, _| {
-            is_set = is_set || name == "keys";
-            Ok(())
-        })
-        .map_err(|_| Error::InvalidKey)?;
-        if is_set {
-            self.add_jwks(text)
+        // One parse tells a JWKS from a single JWK and finds its keys.
+        if let Some(keys) = keys_member(text)? {
+            self.add_keys_value(keys)
         } else {
             self.push(VerifyingKey::from_jwk(text)?)?;
             Ok(1)
@@ -134,6 +127,20 @@ impl<const N: usize> KeySet<N> {
     pub fn as_slice(&self) -> &[VerifyingKey] {
         &self.keys
     }
+}
+
+/// Validates JSON text as an object and returns its `keys` member, if any (`invalid-key`
+/// for anything that is not a strict JSON object).
+fn keys_member(text: &str) -> Result<Option<Value<'_>>, Error> {
+    let mut keys = None;
+    json::parse_object(text.as_bytes(), |name, value| {
+        if name == "keys" {
+            keys = Some(value);
+        }
+        Ok(())
+    })
+    .map_err(|_| Error::InvalidKey)?;
+    Ok(keys)
 }
 
 impl<const N: usize> Default for KeySet<N> {
