@@ -113,19 +113,18 @@ impl VerifyingKey {
             }
             len = len.saturating_add(1);
         }
-        if too_long {
-            // Bigger than any Ed25519 SPKI: decode the first line only to say what it is.
-            let mut head = [0u8; 48];
-            let first = b64.get(..64).ok_or(Error::InvalidKey)?;
-            return match unpad(first).and_then(|t| base64url::decode(t, &mut head).ok()) {
-                Some(der) if is_other_key_type(der) => Err(Error::UnsupportedKey),
-                _ => Err(Error::InvalidKey),
-            };
-        }
+        // Bigger than any Ed25519 SPKI: decode the first line (64 characters) only, to say
+        // what it is. One decoder call for both cases.
+        let text = b64.get(..if too_long { 64 } else { len });
         let mut der = [0u8; MAX_PEM_BODY];
-        let text = b64.get(..len).and_then(unpad).ok_or(Error::InvalidKey)?;
-        let der = base64url::decode(text, &mut der).map_err(|_| Error::InvalidKey)?;
-        Self::from_spki_der(der)
+        let der = text
+            .and_then(unpad)
+            .and_then(|t| base64url::decode(t, &mut der).ok());
+        match der {
+            Some(der) if too_long && is_other_key_type(der) => Err(Error::UnsupportedKey),
+            Some(der) if !too_long => Self::from_spki_der(der),
+            _ => Err(Error::InvalidKey),
+        }
     }
 
     /// A key from a JWK (RFC 8037 §2): `{"kty":"OKP","crv":"Ed25519","x":"..."}`, with

@@ -78,6 +78,25 @@ fn refused_pems_say_why() {
             &body[..40]
         ),
         format!("-----BEGIN PUBLIC KEY-----\n{body}{body}\n-----END PUBLIC KEY-----\n"),
+        // Longer than any Ed25519 SPKI (129 and 200 characters): only the first 64 are
+        // decoded, to recognize another key type; zeros or bad padding are not one.
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            "A".repeat(129)
+        ),
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n{}\n-----END PUBLIC KEY-----\n",
+            "A".repeat(64),
+            "A".repeat(136)
+        ),
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}==\n-----END PUBLIC KEY-----\n",
+            "A".repeat(198)
+        ),
+        format!(
+            "-----BEGIN PUBLIC KEY-----\nAAAA=AAA{}\n-----END PUBLIC KEY-----\n",
+            "A".repeat(192)
+        ),
         format!(
             "-----BEGIN PUBLIC KEY-----\n{} {}\n-----END PUBLIC KEY-----\n",
             &body[..20],
