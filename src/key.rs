@@ -268,27 +268,23 @@ impl<'a> JwkFields<'a> {
                 _ => None,
             };
             let mut buf = [0u8; 8];
-            match name.name_bytes(&mut buf) {
-                b"kty" => {
-                    f.kty = string;
-                    f.bad_type |= string.is_none();
+            // The members that must be strings share one store.
+            let slot = match name.name_bytes(&mut buf) {
+                b"kty" => &mut f.kty,
+                b"crv" => &mut f.crv,
+                b"x" => &mut f.x,
+                b"kid" => &mut f.kid,
+                b"d" => {
+                    f.has_d = true;
+                    return Ok(());
                 }
-                b"crv" => {
-                    f.crv = string;
-                    f.bad_type |= string.is_none();
+                b"use" => {
+                    f.wrong_use = !string.is_some_and(|s| s == "sig");
+                    return Ok(());
                 }
-                b"x" => {
-                    f.x = string;
-                    f.bad_type |= string.is_none();
-                }
-                b"kid" => {
-                    f.kid = string;
-                    f.bad_type |= string.is_none();
-                }
-                b"d" => f.has_d = true,
-                b"use" => f.wrong_use = !string.is_some_and(|s| s == "sig"),
                 b"alg" => {
                     f.wrong_alg = !string.is_some_and(|s| s == "EdDSA" || s == "Ed25519");
+                    return Ok(());
                 }
                 b"key_ops" => {
                     f.wrong_ops = match value {
@@ -296,9 +292,12 @@ impl<'a> JwkFields<'a> {
                             .any(|v| matches!(v, Value::String(s) if s == "verify")),
                         _ => true,
                     };
+                    return Ok(());
                 }
-                _ => {}
-            }
+                _ => return Ok(()),
+            };
+            *slot = string;
+            f.bad_type |= string.is_none();
             Ok(())
         })
         .map_err(|_| Error::InvalidKey)?;
