@@ -87,16 +87,11 @@ impl VerifyingKey {
     /// errors of [`from_spki_der`](Self::from_spki_der).
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
         let (label, body) = pem_parts(pem)?;
-        if label.ends_with(b"PRIVATE KEY") {
-            return Err(Error::PrivateKey);
-        }
-        if label != b"PUBLIC KEY" {
-            // CERTIFICATE, RSA PUBLIC KEY, ...: not an Ed25519 SPKI.
-            return Err(Error::UnsupportedKey);
-        }
-        // The body without line breaks, in the URL-safe alphabet: `pem_parts` admitted only
-        // `A-Z a-z 0-9 + / =` and line breaks, so mapping `+ /` to `- _` turns strict padded
-        // base64 (RFC 4648 §4) into base64url, which the token decoder then checks strictly.
+        // The body without line breaks, in the URL-safe alphabet: only `A-Z a-z 0-9 + / =`
+        // and line breaks are admitted (anything else is `invalid-key`, before the label is
+        // looked at), so mapping `+ /` to `- _` turns strict padded base64 (RFC 4648 §4)
+        // into base64url, which the token decoder then checks strictly. Checked and copied
+        // in one pass.
         let mut b64 = [0u8; MAX_PEM_BODY];
         let mut len = 0usize;
         let mut too_long = false;
@@ -105,13 +100,21 @@ impl VerifyingKey {
                 b'\r' | b'\n' => continue,
                 b'+' => b'-',
                 b'/' => b'_',
-                b => b,
+                b if b.is_ascii_alphanumeric() || b == b'=' => b,
+                _ => return Err(Error::InvalidKey),
             };
             match b64.get_mut(len) {
                 Some(slot) => *slot = b,
                 None => too_long = true,
             }
             len = len.saturating_add(1);
+        }
+        if label.ends_with(b"PRIVATE KEY") {
+            return Err(Error::PrivateKey);
+        }
+        if label != b"PUBLIC KEY" {
+            // CERTIFICATE, RSA PUBLIC KEY, ...: not an Ed25519 SPKI.
+            return Err(Error::UnsupportedKey);
         }
         // Bigger than any Ed25519 SPKI: decode the first line (64 characters) only, to say
         // what it is. One decoder call for both cases.
@@ -324,7 +327,8 @@ impl<'a> JwkFields<'a> {
     }
 }
 
-/// Splits PEM text into its label and body (RFC 7468 §3, the lax parsing of whitespace).
+/// Splits PEM text into its label and body (RFC 7468 §3, the lax parsing of whitespace); the
+/// caller checks the body's characters.
 fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
     // Bytes, not `str` methods: `str::trim` and pattern searches pull Unicode tables and
     // formatting code into every binary, which edge modules pay for in size.
@@ -345,13 +349,6 @@ fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
     if end_label != label {
         return Err(Error::InvalidKey);
     }
-    let body = trim_newlines(body);
-    if !body
-        .iter()
-        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\r' | b'\n'))
-    {
-        return Err(Error::InvalidKey);
-    }
     Ok((label, body))
 }
 
@@ -370,16 +367,6 @@ fn unpad(text: &[u8]) -> Option<&[u8]> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn trim_newlines(mut bytes: &[u8]) -> &[u8] {
-    while let [b'\r' | b'\n', rest @ ..] = bytes {
-        bytes = rest;
-    }
-    while let [rest @ .., b'\r' | b'\n'] = bytes {
-        bytes = rest;
-    }
-    bytes
 }
 
 /// Whether DER starts like an SPKI of a known non-Ed25519 key type:
@@ -411,4 +398,178 @@ fn is_other_key_type(der: &[u8]) -> bool {
     };
     let oid = rest.get(..usize::from(oid_len));
     OTHER_KEY_OIDS.iter().any(|o| oid == Some(*o))
+}
+
+#[cfg(test)]
+// The reference model written plainly, as the code was.
+#[allow(clippy::arithmetic_side_effects)]
+mod tests {
+    use super::{find, is_other_key_type, unpad, VerifyingKey};
+    use crate::base64url;
+    use crate::error::Error;
+    use proptest::prelude::*;
+
+    extern crate std;
+    use std::format;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// `from_pem` before its body was checked and copied in one pass and its two decoder
+    /// calls merged: the reference model.
+    fn reference(pem: &str) -> Result<VerifyingKey, Error> {
+        fn trim_newlines(mut bytes: &[u8]) -> &[u8] {
+            while let [b'\r' | b'\n', rest @ ..] = bytes {
+                bytes = rest;
+            }
+            while let [rest @ .., b'\r' | b'\n'] = bytes {
+                bytes = rest;
+            }
+            bytes
+        }
+        fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
+            let pem = pem.as_bytes().trim_ascii();
+            let rest = pem.strip_prefix(b"-----BEGIN ").ok_or(Error::InvalidKey)?;
+            let label_end = find(rest, b"-----").ok_or(Error::InvalidKey)?;
+            let (label, rest) = rest.split_at_checked(label_end).ok_or(Error::InvalidKey)?;
+            let rest = rest.get(5..).ok_or(Error::InvalidKey)?;
+            let end_marker = rest
+                .windows(9)
+                .rposition(|w| w == b"-----END ")
+                .ok_or(Error::InvalidKey)?;
+            let (body, end) = rest.split_at_checked(end_marker).ok_or(Error::InvalidKey)?;
+            let end_label = end
+                .strip_prefix(b"-----END ")
+                .and_then(|e| e.strip_suffix(b"-----"))
+                .ok_or(Error::InvalidKey)?;
+            if end_label != label {
+                return Err(Error::InvalidKey);
+            }
+            let body = trim_newlines(body);
+            if !body.iter().all(|&c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'\r' | b'\n')
+            }) {
+                return Err(Error::InvalidKey);
+            }
+            Ok((label, body))
+        }
+        let (label, body) = pem_parts(pem)?;
+        if label.ends_with(b"PRIVATE KEY") {
+            return Err(Error::PrivateKey);
+        }
+        if label != b"PUBLIC KEY" {
+            return Err(Error::UnsupportedKey);
+        }
+        let b64: Vec<u8> = body
+            .iter()
+            .filter(|&&b| b != b'\r' && b != b'\n')
+            .map(|&b| match b {
+                b'+' => b'-',
+                b'/' => b'_',
+                b => b,
+            })
+            .collect();
+        if b64.len() > 128 {
+            let mut head = [0u8; 48];
+            return match unpad(&b64[..64]).and_then(|t| base64url::decode(t, &mut head).ok()) {
+                Some(der) if is_other_key_type(der) => Err(Error::UnsupportedKey),
+                _ => Err(Error::InvalidKey),
+            };
+        }
+        let mut der = [0u8; 128];
+        let text = unpad(&b64).ok_or(Error::InvalidKey)?;
+        let der = base64url::decode(text, &mut der).map_err(|_| Error::InvalidKey)?;
+        VerifyingKey::from_spki_der(der)
+    }
+
+    /// The bodies of real public keys: Ed25519 (valid, small-order, non-canonical), RSA,
+    /// X25519, Ed448.
+    fn bodies() -> Vec<String> {
+        [
+            include_str!("../tests/fixtures/interop/key1.public.pem"),
+            include_str!("../tests/fixtures/keys/small_order.public.pem"),
+            include_str!("../tests/fixtures/keys/noncanonical.public.pem"),
+            include_str!("../tests/fixtures/keys/rsa.public.pem"),
+            include_str!("../tests/fixtures/keys/x25519.public.pem"),
+            include_str!("../tests/fixtures/keys/ed448.public.pem"),
+        ]
+        .iter()
+        .map(|pem| pem.lines().filter(|l| !l.starts_with("-----")).collect())
+        .collect()
+    }
+
+    /// PEM-like text: a label pair (matching or not), a body cut, spliced and sprinkled
+    /// with line breaks, padding and stray characters, and surrounding whitespace.
+    fn pem_text() -> impl Strategy<Value = String> {
+        let label = prop::sample::select(std::vec![
+            "PUBLIC KEY",
+            "PRIVATE KEY",
+            "ENCRYPTED PRIVATE KEY",
+            "CERTIFICATE",
+            "RSA PUBLIC KEY",
+            "PUBLIC KEYS",
+            "",
+        ]);
+        let edit = (
+            0usize..300,
+            prop::sample::select(std::vec![
+                "", "\n", "\r\n", "\n\n", "=", "==", "A", "+", "/", "!", " ", "-", "_", "\t",
+                "-----", "é",
+            ]),
+            any::<bool>(),
+        );
+        (
+            prop::sample::select(bodies()),
+            prop::sample::select(bodies()),
+            0usize..4,
+            proptest::collection::vec(edit, 0..4),
+            label.clone(),
+            prop_oneof![4 => Just(None), 1 => label.prop_map(Some)],
+            prop::sample::select(std::vec!["", " ", "\n", "\r\n", "\n\t "]),
+        )
+            .prop_map(|(a, b, join, edits, begin, end, ws)| {
+                let mut body: String = match join {
+                    0 => a.clone(),
+                    1 => format!("{a}{b}"),
+                    2 => a.chars().take(a.len() / 2).collect(),
+                    _ => a
+                        .as_bytes()
+                        .chunks(64)
+                        .map(|c| core::str::from_utf8(c).unwrap())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                };
+                for (at, text, replace) in edits {
+                    let mut at = at.min(body.len());
+                    while !body.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    if replace && at < body.len() {
+                        let next = body[at..].chars().next().unwrap().len_utf8();
+                        body.replace_range(at..at + next, text);
+                    } else {
+                        body.insert_str(at, text);
+                    }
+                }
+                let end = end.unwrap_or(begin);
+                format!("{ws}-----BEGIN {begin}-----\n{body}\n-----END {end}-----{ws}")
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn from_pem_matches_the_reference(pem in pem_text()) {
+            prop_assert_eq!(VerifyingKey::from_pem(&pem), reference(&pem), "{}", pem);
+        }
+    }
+
+    #[test]
+    fn from_pem_matches_the_reference_on_the_bodies() {
+        for body in bodies() {
+            for label in ["PUBLIC KEY", "PRIVATE KEY", "CERTIFICATE"] {
+                let pem = format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n");
+                assert_eq!(VerifyingKey::from_pem(&pem), reference(&pem), "{pem}");
+            }
+        }
+    }
 }
