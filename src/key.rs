@@ -20,12 +20,15 @@ const ED25519_SPKI_PREFIX: [u8; 12] = [
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 ];
 
-/// OIDs of public keys that are well-formed but not Ed25519 (for `unsupported-key`).
+/// OIDs of public keys that are well-formed but not Ed25519 (for `unsupported-key`), as
+/// DER: tag 0x06, length, value.
 const OTHER_KEY_OIDS: [&[u8]; 4] = [
-    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01], // rsaEncryption
-    &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],             // id-ecPublicKey
-    &[0x2b, 0x65, 0x6e],                                     // X25519
-    &[0x2b, 0x65, 0x71],                                     // Ed448
+    &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+    ], // rsaEncryption
+    &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01], // id-ecPublicKey
+    &[0x06, 0x03, 0x2b, 0x65, 0x6e],                         // X25519
+    &[0x06, 0x03, 0x2b, 0x65, 0x71],                         // Ed448
 ];
 
 /// Longest PEM body (base64 characters) decoded in full: an Ed25519 SPKI is 60. Longer
@@ -372,14 +375,12 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Whether DER starts like an SPKI of a known non-Ed25519 key type:
 /// SEQUENCE { SEQUENCE { OID <other>, ... }, ... }.
 fn is_other_key_type(der: &[u8]) -> bool {
-    fn header(der: &[u8], tag: u8) -> Option<&[u8]> {
-        let (&t, rest) = der.split_first()?;
-        if t != tag {
+    /// The contents of a SEQUENCE at the start of `der`. Short form, or long form with 1 or
+    /// 2 length bytes: skip the length itself, only the start of the contents matters here.
+    fn sequence(der: &[u8]) -> Option<&[u8]> {
+        let [0x30, len, rest @ ..] = der else {
             return None;
-        }
-        let (&len, rest) = rest.split_first()?;
-        // Short form, or long form with 1 or 2 length bytes: skip the length itself, only
-        // the start of the contents matters here.
+        };
         match len {
             0x00..=0x7f => Some(rest),
             0x81 => rest.get(1..),
@@ -387,24 +388,16 @@ fn is_other_key_type(der: &[u8]) -> bool {
             _ => None,
         }
     }
-    let Some(inner) = header(der, 0x30).and_then(|d| header(d, 0x30)) else {
-        return false;
-    };
-    let Some((&0x06, rest)) = inner.split_first() else {
-        return false;
-    };
-    let Some((&oid_len, rest)) = rest.split_first() else {
-        return false;
-    };
-    let oid = rest.get(..usize::from(oid_len));
-    OTHER_KEY_OIDS.iter().any(|o| oid == Some(*o))
+    sequence(der)
+        .and_then(sequence)
+        .is_some_and(|inner| OTHER_KEY_OIDS.iter().any(|oid| inner.starts_with(oid)))
 }
 
 #[cfg(test)]
 // The reference model written plainly, as the code was.
 #[allow(clippy::arithmetic_side_effects)]
 mod tests {
-    use super::{find, is_other_key_type, unpad, VerifyingKey};
+    use super::{find, is_other_key_type, unpad, VerifyingKey, OTHER_KEY_OIDS};
     use crate::base64url;
     use crate::error::Error;
     use proptest::prelude::*;
@@ -570,6 +563,145 @@ mod tests {
                 let pem = format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n");
                 assert_eq!(VerifyingKey::from_pem(&pem), reference(&pem), "{pem}");
             }
+        }
+    }
+
+    /// `is_other_key_type` as it was (OIDs without tag and length): the reference model.
+    fn reference_other_key_type(der: &[u8]) -> bool {
+        const OIDS: [&[u8]; 4] = [
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+            &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+            &[0x2b, 0x65, 0x6e],
+            &[0x2b, 0x65, 0x71],
+        ];
+        fn header(der: &[u8], tag: u8) -> Option<&[u8]> {
+            let (&t, rest) = der.split_first()?;
+            if t != tag {
+                return None;
+            }
+            let (&len, rest) = rest.split_first()?;
+            match len {
+                0x00..=0x7f => Some(rest),
+                0x81 => rest.get(1..),
+                0x82 => rest.get(2..),
+                _ => None,
+            }
+        }
+        let Some(inner) = header(der, 0x30).and_then(|d| header(d, 0x30)) else {
+            return false;
+        };
+        let Some((&0x06, rest)) = inner.split_first() else {
+            return false;
+        };
+        let Some((&oid_len, rest)) = rest.split_first() else {
+            return false;
+        };
+        let oid = rest.get(..usize::from(oid_len));
+        OIDS.iter().any(|o| oid == Some(*o))
+    }
+
+    /// DER-like bytes: two SEQUENCE headers with every kind of length byte, an OID TLV
+    /// from the table (whole, cut, with its length or a byte changed) or random, then
+    /// random bytes; each piece sometimes replaced by random bytes or dropped.
+    fn der_like() -> impl Strategy<Value = Vec<u8>> {
+        let any_bytes = || proptest::collection::vec(any::<u8>(), 0..4);
+        let seq = prop_oneof![
+            (prop_oneof![Just(0x30u8), any::<u8>()], 0u8..=0x7f).prop_map(|(t, l)| std::vec![t, l]),
+            (
+                Just(0x30u8),
+                prop::sample::select(std::vec![0x80u8, 0x81, 0x82, 0x83, 0xff]),
+                any_bytes()
+            )
+                .prop_map(|(t, l, mut rest)| {
+                    rest.insert(0, l);
+                    rest.insert(0, t);
+                    rest
+                }),
+            any_bytes(),
+        ];
+        let oid = prop_oneof![
+            (
+                0usize..4,
+                0usize..12,
+                any::<bool>(),
+                0usize..12,
+                any::<u8>()
+            )
+                .prop_map(|(which, cut, change, at, byte)| {
+                    let mut oid = OTHER_KEY_OIDS[which].to_vec();
+                    if change && at < oid.len() {
+                        oid[at] = byte;
+                    }
+                    oid.truncate(cut.max(1));
+                    oid
+                }),
+            Just(std::vec![0x06, 0x03, 0x2b, 0x65, 0x70]),
+            proptest::collection::vec(any::<u8>(), 0..12),
+        ];
+        (
+            seq.clone(),
+            seq,
+            oid,
+            proptest::collection::vec(any::<u8>(), 0..6),
+        )
+            .prop_map(|(a, b, oid, tail)| [a, b, oid, tail].concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn is_other_key_type_matches_the_reference(der in der_like()) {
+            prop_assert_eq!(is_other_key_type(&der), reference_other_key_type(&der));
+        }
+    }
+
+    #[test]
+    fn is_other_key_type_matches_the_reference_on_every_short_input() {
+        // Every input of up to 3 bytes, and every 4-byte input over the bytes that matter.
+        let interesting = [
+            0x00u8, 0x03, 0x06, 0x07, 0x09, 0x2b, 0x30, 0x65, 0x6e, 0x71, 0x7f, 0x80, 0x81, 0x82,
+            0xff,
+        ];
+        let mut inputs: Vec<Vec<u8>> = std::vec![std::vec![]];
+        for a in 0..=255u8 {
+            inputs.push(std::vec![a]);
+            for b in 0..=255u8 {
+                inputs.push(std::vec![a, b]);
+            }
+        }
+        for &a in &interesting {
+            for &b in &interesting {
+                for &c in &interesting {
+                    for &d in &interesting {
+                        inputs.push(std::vec![a, b, c, d]);
+                        inputs.push(std::vec![0x30, a, 0x30, b, c, d]);
+                        inputs.push(
+                            [&[0x30, a, 0x30, b, 0x06, 0x03, 0x2b, 0x65][..], &[c, d]].concat(),
+                        );
+                    }
+                }
+            }
+        }
+        for der in inputs {
+            assert_eq!(
+                is_other_key_type(&der),
+                reference_other_key_type(&der),
+                "{der:02x?}"
+            );
+        }
+        // The real keys.
+        for body in bodies() {
+            let mut der = [0u8; 512];
+            let text: Vec<u8> = body
+                .bytes()
+                .map(|b| match b {
+                    b'+' => b'-',
+                    b'/' => b'_',
+                    b => b,
+                })
+                .collect();
+            let der = base64url::decode(unpad(&text).unwrap(), &mut der).unwrap();
+            assert_eq!(is_other_key_type(der), reference_other_key_type(der));
         }
     }
 }
