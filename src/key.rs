@@ -340,18 +340,13 @@ fn pem_parts(pem: &str) -> Result<(&[u8], &[u8]), Error> {
     let label_end = find(rest, b"-----").ok_or(Error::InvalidKey)?;
     let (label, rest) = rest.split_at_checked(label_end).ok_or(Error::InvalidKey)?;
     let rest = rest.get(5..).ok_or(Error::InvalidKey)?;
-    let end_marker = rest
-        .windows(9)
-        .rposition(|w| w == b"-----END ")
+    // The text must end with `-----END <label>-----`. The label holds no `-----`, so that
+    // suffix starts at the last `-----END ` of the text when it is there at all.
+    let body = rest
+        .strip_suffix(b"-----")
+        .and_then(|r| r.strip_suffix(label))
+        .and_then(|r| r.strip_suffix(b"-----END "))
         .ok_or(Error::InvalidKey)?;
-    let (body, end) = rest.split_at_checked(end_marker).ok_or(Error::InvalidKey)?;
-    let end_label = end
-        .strip_prefix(b"-----END ")
-        .and_then(|e| e.strip_suffix(b"-----"))
-        .ok_or(Error::InvalidKey)?;
-    if end_label != label {
-        return Err(Error::InvalidKey);
-    }
     Ok((label, body))
 }
 
@@ -501,12 +496,38 @@ mod tests {
             "RSA PUBLIC KEY",
             "PUBLIC KEYS",
             "",
+            "-",
+            "X-",
+            "END",
+            "END PUBLIC KEY",
+            "PUBLIC KEY-",
+            " PUBLIC KEY",
+            "PUBLIC KEY ",
         ]);
         let edit = (
             0usize..300,
             prop::sample::select(std::vec![
-                "", "\n", "\r\n", "\n\n", "=", "==", "A", "+", "/", "!", " ", "-", "_", "\t",
-                "-----", "é",
+                "",
+                "\n",
+                "\r\n",
+                "\n\n",
+                "=",
+                "==",
+                "A",
+                "+",
+                "/",
+                "!",
+                " ",
+                "-",
+                "_",
+                "\t",
+                "-----",
+                "é",
+                "-----END ",
+                "-----END PUBLIC KEY-----",
+                "-----BEGIN PUBLIC KEY-----",
+                "END ",
+                "-",
             ]),
             any::<bool>(),
         );
@@ -518,8 +539,13 @@ mod tests {
             label.clone(),
             prop_oneof![4 => Just(None), 1 => label.prop_map(Some)],
             prop::sample::select(std::vec!["", " ", "\n", "\r\n", "\n\t "]),
+            prop_oneof![
+                4 => Just(None),
+                1 => (0usize..6, prop::sample::select(std::vec!["", "-", "-----", "Y", " \n"]))
+                    .prop_map(Some),
+            ],
         )
-            .prop_map(|(a, b, join, edits, begin, end, ws)| {
+            .prop_map(|(a, b, join, edits, begin, end, ws, tail)| {
                 let mut body: String = match join {
                     0 => a.clone(),
                     1 => format!("{a}{b}"),
@@ -544,7 +570,15 @@ mod tests {
                     }
                 }
                 let end = end.unwrap_or(begin);
-                format!("{ws}-----BEGIN {begin}-----\n{body}\n-----END {end}-----{ws}")
+                let mut pem =
+                    format!("{ws}-----BEGIN {begin}-----\n{body}\n-----END {end}-----{ws}");
+                // Sometimes the end cut short or followed by more text.
+                if let Some((cut, more)) = tail {
+                    let trimmed = pem.trim_end().len();
+                    pem.truncate(trimmed.saturating_sub(cut));
+                    pem.push_str(more);
+                }
+                pem
             })
     }
 
