@@ -478,18 +478,6 @@ fn walk_nested(c: &mut Cursor<'_>, walk: &mut Walk, text: &str) -> Result<(), Er
     }
 }
 
-/// Classifies a validated value by its first byte.
-fn classify<'a>(raw: &'a str, string: Option<JsonStr<'a>>) -> Result<Value<'a>, Error> {
-    Ok(match raw.as_bytes().first() {
-        Some(b'"') => Value::String(string.ok_or(Error::Malformed)?),
-        Some(b'{') => Value::Object(raw),
-        Some(b'[') => Value::Array(raw),
-        Some(b't' | b'f') => Value::Bool,
-        Some(b'n') => Value::Null,
-        _ => Value::Number(raw),
-    })
-}
-
 #[derive(Clone, Copy)]
 enum State {
     ObjectFirst,
@@ -832,7 +820,8 @@ impl<'a> Cursor<'a> {
     /// Skips one already-validated value (used by [`Elements`]).
     fn skip_value(&mut self) -> Option<Value<'a>> {
         let start = self.pos;
-        match self.peek()? {
+        let first = self.peek()?;
+        match first {
             b'"' => return self.string().ok().map(Value::String),
             b'{' | b'[' => {
                 let mut depth = 0usize;
@@ -863,7 +852,14 @@ impl<'a> Cursor<'a> {
             _ => return None,
         }
         let raw = self.text.get(start..self.pos)?;
-        classify(raw, None).ok()
+        // Classified by the first byte.
+        Some(match first {
+            b'{' => Value::Object(raw),
+            b'[' => Value::Array(raw),
+            b't' | b'f' => Value::Bool,
+            b'n' => Value::Null,
+            _ => Value::Number(raw),
+        })
     }
 }
 
