@@ -146,7 +146,11 @@ impl VerifyingKey {
     }
 
     pub(crate) fn from_jwk_bytes(jwk: &[u8]) -> Result<Self, Error> {
-        let fields = JwkFields::parse(jwk)?;
+        Self::from_jwk_fields(&JwkFields::parse(jwk)?)
+    }
+
+    /// The key of a parsed JWK (its `keys` member, if any, is not looked at).
+    pub(crate) fn from_jwk_fields(fields: &JwkFields<'_>) -> Result<Self, Error> {
         fields.check()?;
         let x = fields.x.ok_or(Error::InvalidKey)?;
         let x = x.as_str().ok_or(Error::InvalidKey)?;
@@ -251,9 +255,11 @@ impl PartialEq for VerifyingKey {
 
 impl Eq for VerifyingKey {}
 
-/// The JWK members this crate looks at.
+/// The JWK members this crate looks at, and the `keys` member that makes the object a JWKS
+/// (RFC 7517 §5): one parse tells both apart.
 #[derive(Default)]
-struct JwkFields<'a> {
+pub(crate) struct JwkFields<'a> {
+    pub(crate) keys: Option<Value<'a>>,
     kty: Option<JsonStr<'a>>,
     crv: Option<JsonStr<'a>>,
     x: Option<JsonStr<'a>>,
@@ -266,7 +272,9 @@ struct JwkFields<'a> {
 }
 
 impl<'a> JwkFields<'a> {
-    fn parse(jwk: &'a [u8]) -> Result<Self, Error> {
+    /// Validates JSON text as an object and reads its members (`invalid-key` for anything
+    /// that is not a strict JSON object).
+    pub(crate) fn parse(jwk: &'a [u8]) -> Result<Self, Error> {
         let mut f = JwkFields::default();
         json::parse_object(jwk, |name, value| {
             let string = match value {
@@ -282,6 +290,10 @@ impl<'a> JwkFields<'a> {
                 b"kid" => &mut f.kid,
                 b"d" => {
                     f.has_d = true;
+                    return Ok(());
+                }
+                b"keys" => {
+                    f.keys = Some(value);
                     return Ok(());
                 }
                 b"use" => {

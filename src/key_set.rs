@@ -4,7 +4,7 @@ use core::ops::Deref;
 
 use crate::error::Error;
 use crate::json::{self, Value};
-use crate::key::VerifyingKey;
+use crate::key::{JwkFields, VerifyingKey};
 
 /// Up to `N` verifying keys, stored inline (no heap).
 ///
@@ -58,7 +58,9 @@ impl<const N: usize> KeySet<N> {
     /// [`Error::UnsupportedKey`] when it holds no usable key, [`Error::KeySetFull`], and the
     /// errors of [`VerifyingKey::from_jwk`] for an Ed25519 key. On error the set is unchanged.
     pub fn add_jwks(&mut self, jwks: &str) -> Result<usize, Error> {
-        let keys = keys_member(jwks)?.ok_or(Error::InvalidKey)?;
+        let keys = JwkFields::parse(jwks.as_bytes())?
+            .keys
+            .ok_or(Error::InvalidKey)?;
         self.add_keys_value(keys)
     }
 
@@ -92,11 +94,12 @@ impl<const N: usize> KeySet<N> {
         if !trimmed.starts_with(b"{") {
             return Err(Error::InvalidKey);
         }
-        // One parse tells a JWKS from a single JWK and finds its keys.
-        if let Some(keys) = keys_member(text)? {
+        // One parse tells a JWKS from a single JWK and reads either.
+        let fields = JwkFields::parse(text.as_bytes())?;
+        if let Some(keys) = fields.keys {
             self.add_keys_value(keys)
         } else {
-            self.push(VerifyingKey::from_jwk(text)?)?;
+            self.push(VerifyingKey::from_jwk_fields(&fields)?)?;
             Ok(1)
         }
     }
@@ -127,20 +130,6 @@ impl<const N: usize> KeySet<N> {
     pub fn as_slice(&self) -> &[VerifyingKey] {
         &self.keys
     }
-}
-
-/// Validates JSON text as an object and returns its `keys` member, if any (`invalid-key`
-/// for anything that is not a strict JSON object).
-fn keys_member(text: &str) -> Result<Option<Value<'_>>, Error> {
-    let mut keys = None;
-    json::parse_object(text.as_bytes(), |name, value| {
-        if name == "keys" {
-            keys = Some(value);
-        }
-        Ok(())
-    })
-    .map_err(|_| Error::InvalidKey)?;
-    Ok(keys)
 }
 
 impl<const N: usize> Default for KeySet<N> {

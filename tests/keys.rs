@@ -296,6 +296,32 @@ fn add_text_detects_the_form() {
     assert_eq!(set.add_text(JWKS), Ok(2));
     assert_eq!(set.add_text("hello"), Err(Error::InvalidKey));
     assert_eq!(set.len(), 4);
+    // A `keys` member makes any object a JWKS, whatever else it holds; a JWK ignores a
+    // `keys` member of its own; invalid JSON is `invalid-key` either way.
+    let jwk = KEY1_JWK.trim_end().trim_end_matches('}');
+    for (text, want) in [
+        (r#"{"keys":{}}"#.to_string(), Err(Error::InvalidKey)),
+        (r#"{"keys":[]}"#.to_string(), Err(Error::UnsupportedKey)),
+        (
+            r#"{"keys":"x","kty":"OKP"}"#.to_string(),
+            Err(Error::InvalidKey),
+        ),
+        (format!(r#"{{"keys":[{jwk}}}],"kid":1}}"#), Ok(1)),
+        (format!(r#"{jwk},"keys":[]}}"#), Err(Error::UnsupportedKey)),
+        (format!(r#"{{"keys":[{jwk},"keys":{{}}}}]}}"#), Ok(1)),
+        (format!(r#"{jwk},"keys":[]"#), Err(Error::InvalidKey)),
+    ] {
+        assert_eq!(KeySet::<8>::new().add_text(&text), want, "{text}");
+    }
+    let with_keys = format!(r#"{jwk},"keys":[]}}"#);
+    assert_eq!(
+        VerifyingKey::from_jwk(&with_keys),
+        Ok(VerifyingKey::from_jwk(KEY1_JWK).unwrap())
+    );
+    assert_eq!(
+        KeySet::<8>::from_jwks(KEY1_JWK).err(),
+        Some(Error::InvalidKey)
+    );
 }
 
 #[test]
