@@ -3,6 +3,7 @@
 use crate::base64url::{self, DecodeError};
 use crate::error::Error;
 use crate::policy::Limits;
+use crate::swar;
 
 /// Length of an Ed25519 signature in base64url without padding: 64 bytes → 86 characters.
 const SIGNATURE_B64_LEN: usize = 86;
@@ -57,26 +58,13 @@ fn split_at_dot(text: &str) -> Option<(&str, &str)> {
     Some((text.get(..dot)?, text.get(dot.checked_add(1)?..)?))
 }
 
-/// The index of the first `.`, 8 bytes at a time (SWAR) while 8 remain: as fast as
-/// `memchr`, without the `str` pattern machinery that `split_once` brings into a WebAssembly
-/// module.
+/// The index of the first `.` ([`swar::position`]).
 fn find_dot(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    const DOTS: u64 = u64::from_ne_bytes([b'.'; 8]);
-    let mut at = 0usize;
-    while let Some(Ok(block)) = bytes.get(at..at.wrapping_add(8)).map(<[u8; 8]>::try_from) {
-        let w = u64::from_le_bytes(block) ^ DOTS;
-        // The lowest byte that is zero (was a `.`) has its high bit set; a borrow may set
-        // higher ones too, so only the lowest is exact.
-        let zero = w.wrapping_sub(ONES) & !w & HIGHS;
-        if zero != 0 {
-            return at.checked_add(usize::try_from(zero.trailing_zeros() / 8).ok()?);
-        }
-        at = at.wrapping_add(8);
-    }
-    let tail = bytes.get(at..)?;
-    at.checked_add(tail.iter().position(|&b| b == b'.')?)
+    swar::position(
+        bytes,
+        |w| swar::below(w ^ swar::splat(b'.'), 1),
+        |b| b == b'.',
+    )
 }
 
 /// Decodes one segment into the front of `buf`, returning the decoded bytes and the rest.

@@ -646,37 +646,11 @@ const fn is_string_special(b: u8) -> bool {
 /// The length of the run of bytes at the start of `rest` that [`is_string_special`] accepts
 /// as plain, 8 bytes at a time (SWAR) while 8 remain, then byte by byte.
 fn plain_run(rest: Option<&[u8]>) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    /// High bit set in the lowest byte of `w` that is below `n` (n <= 0x80); bits above it
-    /// may be set by the borrow, so only the lowest set bit is exact.
-    fn below(w: u64, n: u8) -> u64 {
-        w.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !w & HIGHS
-    }
+    use crate::swar::{below, position, splat};
     let rest = rest.unwrap_or(&[]);
-    let mut run = 0usize;
-    while let Some(block) = rest.get(run..run.wrapping_add(8)) {
-        let Ok(block) = <[u8; 8]>::try_from(block) else {
-            break;
-        };
-        let w = u64::from_le_bytes(block);
-        // A byte equal to `"` or `\\` becomes zero after the XOR, so below 1.
-        let special = below(w, 0x20)
-            | below(w ^ ONES.wrapping_mul(0x22), 1)
-            | below(w ^ ONES.wrapping_mul(0x5C), 1);
-        if special != 0 {
-            // The lowest flagged byte (little-endian: the first in the text) is exact.
-            let first = usize::try_from(special.trailing_zeros() / 8).unwrap_or(0);
-            return run.wrapping_add(first);
-        }
-        run = run.wrapping_add(8);
-    }
-    let tail = rest.get(run..).unwrap_or(&[]);
-    run.wrapping_add(
-        tail.iter()
-            .position(|&b| is_string_special(b))
-            .unwrap_or(tail.len()),
-    )
+    // Control characters are below 0x20; `"` and `\\` become zero after the XOR.
+    let special = |w: u64| below(w, 0x20) | below(w ^ splat(b'"'), 1) | below(w ^ splat(b'\\'), 1);
+    position(rest, special, is_string_special).unwrap_or(rest.len())
 }
 
 /// A non-panicking reader over the bytes of a `str`.

@@ -42,6 +42,7 @@ mod numeric_date;
 mod policy;
 #[cfg(feature = "std")]
 mod std_support;
+mod swar;
 mod verifier;
 
 pub use bearer::bearer_token;
