@@ -105,30 +105,9 @@ fn single_thread(c: &mut Criterion) {
 }
 
 /// Runs `op` `iters` times on each of `threads` threads started together; returns the
-/// wall time of the slowest.
+/// wall time of the slowest ([`timed_threads`] without the CPU time).
 fn on_threads(threads: usize, iters: u64, op: &(dyn Fn(usize, u64, &mut [u8]) + Sync)) -> Duration {
-    let start = Barrier::new(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let start = &start;
-                s.spawn(move || {
-                    let mut buf = [0u8; 8192];
-                    start.wait();
-                    let t0 = Instant::now();
-                    for n in 0..iters {
-                        op(t, n, &mut buf);
-                    }
-                    t0.elapsed()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .max()
-            .unwrap()
-    })
+    timed_threads(threads, iters, op).0
 }
 
 fn two_threads(c: &mut Criterion) {
