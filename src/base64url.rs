@@ -41,6 +41,17 @@ static VALUES: [u8; 256] = [
 /// The 6-bit value of a base64url character, or [`INVALID`].
 #[inline]
 fn value(c: u8) -> u8 {
+    if cfg!(feature = "opt_size") {
+        // No 256-byte table: a few comparisons, less code and data than the table.
+        return match c {
+            b'A'..=b'Z' => c.wrapping_sub(b'A'),
+            b'a'..=b'z' => c.wrapping_sub(b'a').wrapping_add(26),
+            b'0'..=b'9' => c.wrapping_add(4),
+            b'-' => 62,
+            b'_' => 63,
+            _ => INVALID,
+        };
+    }
     // Never `None`: a `u8` indexes a 256-entry table (the bound check compiles away).
     VALUES.get(usize::from(c)).copied().unwrap_or(INVALID)
 }
@@ -73,9 +84,11 @@ pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], Deco
     let mut bad = 0u8;
     // Eight characters at a time into one 48-bit word, stored as 8 bytes of which the next
     // block overwrites the last 2: about half the instructions of the quad loop below, which
-    // finishes the last 8 output bytes (no store may run past `out`).
+    // finishes the last 8 output bytes (no store may run past `out`). Skipped with the
+    // `opt_size` feature: the quad loop alone decodes it all, in less code.
     let (mut read, mut written) = (0usize, 0usize);
-    while let (Some(block), Some(dst)) = (
+    while let (false, Some(block), Some(dst)) = (
+        cfg!(feature = "opt_size"),
         src.get(read..read.wrapping_add(8)),
         out.get_mut(written..written.wrapping_add(8)),
     ) {

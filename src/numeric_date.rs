@@ -61,8 +61,10 @@ impl NumericDate {
     pub(crate) fn parse(text: &str) -> Result<Self, Error> {
         let bytes = text.as_bytes();
         // Fast path: a plain integer of at most 18 digits (< 10^18 < i64::MAX) cannot
-        // overflow. Almost every real token takes it.
-        if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
+        // overflow. Almost every real token takes it. Left out with the `opt_size` feature:
+        // the general path below gives the same result.
+        if !cfg!(feature = "opt_size") && bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit)
+        {
             let seconds = bytes.iter().fold(0u64, |n, &d| {
                 n.wrapping_mul(10)
                     .wrapping_add(u64::from(d.wrapping_sub(b'0')))
