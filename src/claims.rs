@@ -172,6 +172,13 @@ enum AudienceRepr<'a> {
 }
 
 impl<'a> Audience<'a> {
+    /// One value (the policy compares `iss` and `sub` through the same routine).
+    pub(crate) const fn one(value: JsonStr<'a>) -> Self {
+        Audience {
+            repr: AudienceRepr::One(value),
+        }
+    }
+
     fn from_value(value: Value<'a>) -> Option<Self> {
         let repr = match value {
             Value::String(s) => AudienceRepr::One(s),

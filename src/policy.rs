@@ -1,6 +1,6 @@
 //! What a verified token must also satisfy: time, issuer, audience, subject, type, claims.
 
-use crate::claims::Claims;
+use crate::claims::{Audience, Claims};
 use crate::error::Error;
 use crate::header::Header;
 use crate::json::JsonStr;
@@ -52,15 +52,27 @@ enum Expected<'p> {
 }
 
 impl Expected<'_> {
-    fn is_set(&self) -> bool {
-        !matches!(self, Expected::Unset)
-    }
-
-    fn matches(&self, value: JsonStr<'_>) -> bool {
-        match self {
-            Expected::Unset => true,
-            Expected::One(one) => value == *one,
-            Expected::Any(any) => any.iter().any(|e| value == *e),
+    /// `Ok` when unset or when any of `values` equals any expected value;
+    /// [`Error::MissingClaim`] when set and the claim is absent, else `wrong`. One routine
+    /// for `iss`, `aud` and `sub`: out of line it saves WebAssembly modules 630 bytes, inlined
+    /// (without `opt_size`) the native JWT layer 60 instructions.
+    #[allow(clippy::inline_always)]
+    #[cfg_attr(not(feature = "opt_size"), inline(always))]
+    fn check(&self, values: Option<Audience<'_>>, wrong: Error) -> Result<(), Error> {
+        let one: [&str; 1];
+        let expected: &[&str] = match self {
+            Expected::Unset => return Ok(()),
+            Expected::One(value) => {
+                one = [value];
+                &one
+            }
+            Expected::Any(values) => values,
+        };
+        let values = values.ok_or(Error::MissingClaim)?;
+        if values.iter().any(|v| expected.iter().any(|e| v == *e)) {
+            Ok(())
+        } else {
+            Err(wrong)
         }
     }
 }
@@ -81,7 +93,7 @@ impl Expected<'_> {
 pub struct Policy<'p> {
     issuers: Expected<'p>,
     audiences: Expected<'p>,
-    subject: Option<&'p str>,
+    subject: Expected<'p>,
     typ: Option<&'p str>,
     required: &'p [&'p str],
     leeway: u64,
@@ -97,7 +109,7 @@ impl<'p> Policy<'p> {
         Policy {
             issuers: Expected::Unset,
             audiences: Expected::Unset,
-            subject: None,
+            subject: Expected::Unset,
             typ: None,
             required: &[],
             leeway: DEFAULT_LEEWAY,
@@ -147,7 +159,7 @@ impl<'p> Policy<'p> {
     #[must_use]
     pub const fn subject(self, subject: &'p str) -> Self {
         Policy {
-            subject: Some(subject),
+            subject: Expected::One(subject),
             ..self
         }
     }
@@ -262,24 +274,12 @@ impl<'p> Policy<'p> {
                 return Err(Error::TooOld);
             }
         }
-        if self.issuers.is_set() {
-            let iss = claims.issuer().ok_or(Error::MissingClaim)?;
-            if !self.issuers.matches(iss) {
-                return Err(Error::WrongIssuer);
-            }
-        }
-        if self.audiences.is_set() {
-            let aud = claims.audience().ok_or(Error::MissingClaim)?;
-            if !aud.iter().any(|a| self.audiences.matches(a)) {
-                return Err(Error::WrongAudience);
-            }
-        }
-        if let Some(expected) = self.subject {
-            let sub = claims.subject().ok_or(Error::MissingClaim)?;
-            if sub != expected {
-                return Err(Error::WrongSubject);
-            }
-        }
+        self.issuers
+            .check(claims.issuer().map(Audience::one), Error::WrongIssuer)?;
+        self.audiences
+            .check(claims.audience(), Error::WrongAudience)?;
+        self.subject
+            .check(claims.subject().map(Audience::one), Error::WrongSubject)?;
         if !self.required.iter().all(|name| claims.contains(name)) {
             return Err(Error::MissingClaim);
         }
