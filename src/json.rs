@@ -826,13 +826,15 @@ impl<'a> Cursor<'a> {
                     }
                 }
             }
-            b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => loop {
-                let b = self.peek();
-                if matches!(b, END | b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
-                    break;
+            b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => {
+                loop {
+                    let b = self.peek();
+                    if matches!(b, END | b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
+                        break;
+                    }
+                    self.bump();
                 }
-                self.bump();
-            },
+            }
             _ => return None,
         }
         let raw = self.text.get(start..self.pos)?;
