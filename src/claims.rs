@@ -121,8 +121,7 @@ impl<'a> Claims<'a> {
             _ => None,
         };
         // One `match` on the registered claim names.
-        let mut buf = [0u8; 8];
-        match name.name_bytes(&mut buf) {
+        json::match_name!(name, {
             b"iss" => self.iss = Some(string(value)?),
             b"sub" => self.sub = Some(string(value)?),
             b"aud" => self.aud = Some(Audience::from_value(value)?),
@@ -131,7 +130,7 @@ impl<'a> Claims<'a> {
             b"iat" => self.iat = Some(date(value)?),
             b"jti" => self.jti = Some(string(value)?),
             _ => {}
-        }
+        });
         Some(())
     }
 }

@@ -75,8 +75,7 @@ impl<'a> Header<'a> {
         let mut extension = false;
         let mut bad_type = false;
         let text = json::parse_object(bytes, |name, value| {
-            let mut buf = [0u8; 8];
-            match name.name_bytes(&mut buf) {
+            json::match_name!(name, {
                 // RFC 7515 §4.1.1: a case-sensitive string. Anything else is unsupported.
                 b"alg" => {
                     alg = match value {
@@ -84,7 +83,7 @@ impl<'a> Header<'a> {
                         Value::String(s) if s == "Ed25519" => Some(Algorithm::Ed25519),
                         _ => None,
                     };
-                }
+                },
                 b"kid" => match value {
                     Value::String(s) => kid = Some(s),
                     _ => bad_type = true,
@@ -98,7 +97,7 @@ impl<'a> Header<'a> {
                 // understand; this crate understands none, so any `crit` fails.
                 b"b64" | b"crit" => extension = true,
                 _ => {}
-            }
+            });
             Ok(())
         })?;
         let alg = alg.ok_or(Error::UnsupportedAlgorithm)?;

@@ -281,9 +281,8 @@ impl<'a> JwkFields<'a> {
                 Value::String(s) => Some(s),
                 _ => None,
             };
-            let mut buf = [0u8; 8];
             // The members that must be strings share one store.
-            let slot = match name.name_bytes(&mut buf) {
+            let slot = json::match_name!(name, {
                 b"kty" => &mut f.kty,
                 b"crv" => &mut f.crv,
                 b"x" => &mut f.x,
@@ -291,19 +290,19 @@ impl<'a> JwkFields<'a> {
                 b"d" => {
                     f.has_d = true;
                     return Ok(());
-                }
+                },
                 b"keys" => {
                     f.keys = Some(value);
                     return Ok(());
-                }
+                },
                 b"use" => {
                     f.wrong_use = !string.is_some_and(|s| s == "sig");
                     return Ok(());
-                }
+                },
                 b"alg" => {
                     f.wrong_alg = !string.is_some_and(|s| s == "EdDSA" || s == "Ed25519");
                     return Ok(());
-                }
+                },
                 b"key_ops" => {
                     f.wrong_ops = match value {
                         Value::Array(a) => !json::elements(a)
@@ -311,9 +310,9 @@ impl<'a> JwkFields<'a> {
                         _ => true,
                     };
                     return Ok(());
-                }
+                },
                 _ => return Ok(()),
-            };
+            });
             *slot = string;
             f.bad_type |= string.is_none();
             Ok(())
