@@ -63,16 +63,21 @@ impl NumericDate {
         // Fast path: a plain integer of at most 18 digits (< 10^18 < i64::MAX) cannot
         // overflow. Almost every real token takes it. Left out with the `opt_size` feature:
         // the general path below gives the same result.
-        if !cfg!(feature = "opt_size") && bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit)
-        {
-            let seconds = bytes.iter().fold(0u64, |n, &d| {
-                n.wrapping_mul(10)
-                    .wrapping_add(u64::from(d.wrapping_sub(b'0')))
-            });
-            return Ok(NumericDate {
-                seconds,
-                fraction: false,
-            });
+        if !cfg!(feature = "opt_size") && bytes.len() <= 18 {
+            // Digits checked and summed in one loop; anything else takes the general path.
+            let mut seconds = 0u64;
+            let mut digits = true;
+            for &b in bytes {
+                let d = b.wrapping_sub(b'0');
+                digits &= d <= 9;
+                seconds = seconds.wrapping_mul(10).wrapping_add(u64::from(d));
+            }
+            if digits {
+                return Ok(NumericDate {
+                    seconds,
+                    fraction: false,
+                });
+            }
         }
         if bytes.first() == Some(&b'-') {
             return Err(Error::InvalidClaim);
@@ -102,10 +107,7 @@ impl NumericDate {
         for &digit in int_digits.iter().chain(frac_digits) {
             let d = u64::from(digit.wrapping_sub(b'0'));
             if place >= 0 {
-                seconds = seconds
-                    .checked_mul(10)
-                    .and_then(|s| s.checked_add(d))
-                    .ok_or(Error::InvalidClaim)?;
+                seconds = shift_in(seconds, d)?;
             } else if d != 0 {
                 fraction = true;
             }
@@ -115,7 +117,7 @@ impl NumericDate {
         // last digit's place, so `place + 1` zeros remain.
         let mut zeros = place.saturating_add(1);
         while zeros > 0 && seconds != 0 {
-            seconds = seconds.checked_mul(10).ok_or(Error::InvalidClaim)?;
+            seconds = shift_in(seconds, 0)?;
             zeros = zeros.saturating_sub(1);
         }
         if seconds > MAX_SECONDS {
@@ -123,6 +125,17 @@ impl NumericDate {
         }
         Ok(NumericDate { seconds, fraction })
     }
+}
+
+/// `seconds * 10 + digit`, or `invalid-claim` once the result would exceed [`MAX_SECONDS`]
+/// (the digits only ever grow the value, so stopping early gives the same answer). A bound
+/// check instead of `checked_mul`: on 32-bit WebAssembly that is a 128-bit multiply call.
+fn shift_in(seconds: u64, digit: u64) -> Result<u64, Error> {
+    if seconds > MAX_SECONDS / 10 {
+        return Err(Error::InvalidClaim);
+    }
+    // At most (MAX_SECONDS / 10) * 10 + 9 < 2^64: no wrap.
+    Ok(seconds.wrapping_mul(10).wrapping_add(digit))
 }
 
 /// The exponent of a validated number, saturated far beyond any meaningful range.
