@@ -32,13 +32,23 @@ macro_rules! errors {
             /// The stable machine-readable reason code, e.g. `"expired"`.
             #[must_use]
             pub const fn code(self) -> &'static str {
-                match self { $(Error::$variant => $code,)* }
+                const TEXT: &str = concat!($($code,)*);
+                const ENDS: [u16; Error::ALL.len()] = ends(&[$($code,)*]);
+                entry(TEXT, &ENDS, self.index())
             }
 
             /// The fixed human-readable message, e.g. `"token expired"`.
             #[must_use]
             pub const fn message(self) -> &'static str {
-                match self { $(Error::$variant => $message,)* }
+                const TEXT: &str = concat!($($message,)*);
+                const ENDS: [u16; Error::ALL.len()] = ends(&[$($message,)*]);
+                entry(TEXT, &ENDS, self.index())
+            }
+
+            /// Position in [`ALL`](Error::ALL).
+            #[allow(clippy::as_conversions)] // A fieldless enum's discriminant.
+            const fn index(self) -> usize {
+                self as usize
             }
 
             /// The HTTP status a server should answer with: `401` for every rejected or
@@ -152,6 +162,59 @@ errors! {
     /// The caller's scratch buffer cannot hold the decoded header and payload (a buffer as
     /// long as the token always suffices), or an unescape buffer is too small.
     BufferTooSmall => ("buffer-too-small", "scratch buffer too small", 500),
+}
+
+// Codes and messages are each stored as one string and a table of 2-byte end offsets: a
+// `match` returning a `&str` per variant compiles to two tables of 4-byte pointers and
+// lengths (for WebAssembly modules, 300 bytes more over both).
+
+/// The end offset of each string in their concatenation.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation
+)]
+const fn ends<const N: usize>(strings: &[&str; N]) -> [u16; N] {
+    // Evaluated at compile time only (in `const` items): an overflow or a concatenation
+    // over 64 KiB fails the build.
+    let mut ends = [0u16; N];
+    let mut total = 0usize;
+    let mut i = 0;
+    while i < N {
+        total += strings[i].len();
+        assert!(total <= u16::MAX as usize);
+        ends[i] = total as u16;
+        i += 1;
+    }
+    ends
+}
+
+/// String `i` of a concatenation with end offsets `ends`; empty for an index out of range.
+#[allow(clippy::as_conversions)] // `u16` to `usize`, lossless (`From` is not `const`).
+const fn entry(text: &'static str, ends: &[u16], i: usize) -> &'static str {
+    let Some((before, rest)) = ends.split_at_checked(i) else {
+        return "";
+    };
+    let start = match before.last() {
+        Some(&start) => start as usize,
+        None => 0,
+    };
+    let Some(&end) = rest.first() else {
+        return "";
+    };
+    // Bytes, then back to `str` (ASCII, so always valid): slicing the `str` directly costs
+    // a char-boundary check at each end.
+    let Some((head, _)) = text.as_bytes().split_at_checked(end as usize) else {
+        return "";
+    };
+    let Some((_, entry)) = head.split_at_checked(start) else {
+        return "";
+    };
+    match core::str::from_utf8(entry) {
+        Ok(entry) => entry,
+        Err(_) => "",
+    }
 }
 
 impl fmt::Display for Error {

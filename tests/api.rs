@@ -96,6 +96,25 @@ fn codes_are_unique_kebab_case_and_cover_the_design() {
         assert_eq!(e.to_string(), e.message());
         assert_eq!(e.message(), e.message().to_lowercase());
         assert!(!e.message().contains('"'));
+        assert!(!e.message().is_empty());
+        // Codes and messages come from offset tables; the challenge is the message literal
+        // itself and the code is the variant's name in kebab case: all three agree.
+        if *e != Error::MissingToken {
+            let challenge = format!(
+                "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                e.message()
+            );
+            assert_eq!(e.www_authenticate(), challenge);
+        }
+        let kebab: String = format!("{e:?}")
+            .chars()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let dash = (i > 0 && c.is_ascii_uppercase()).then_some('-');
+                dash.into_iter().chain([c.to_ascii_lowercase()])
+            })
+            .collect();
+        assert_eq!(e.code(), kebab);
     }
 }
 

@@ -49,13 +49,7 @@ impl Reason {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
-            // Looked up in a table: `Error::code()` inlined here compiles to a jump per
-            // variant (~500 bytes of code).
-            Reason::Core(error) => Error::ALL
-                .iter()
-                .zip(&CODES)
-                .find(|&(&e, _)| e == error)
-                .map_or("", |(_, code)| code),
+            Reason::Core(error) => error.code(),
             Reason::InvalidArgument => INVALID_ARGUMENT_CODE,
         }
     }
@@ -101,21 +95,7 @@ fn put(out: &mut [u8], at: usize, bytes: &[u8]) -> usize {
     end
 }
 
-/// `Error::code()` of every core reason, in `Error::ALL` order.
-static CODES: [&str; Error::ALL.len()] = {
-    let mut codes = [""; Error::ALL.len()];
-    let mut i = 0;
-    while i < codes.len() {
-        #[allow(clippy::indexing_slicing)]
-        {
-            codes[i] = Error::ALL[i].code();
-        }
-        i += 1;
-    }
-    codes
-};
-
-/// The challenge for a request without credentials (RFC 6750 §3.1).
+/// The challenge of `missing-token` (RFC 6750 §3.1).
 const BEARER: &[u8] = b"Bearer";
 
 /// Every other challenge up to the message.
