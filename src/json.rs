@@ -857,43 +857,41 @@ impl<'a> Cursor<'a> {
         Ok(unit)
     }
 
-    /// Skips one already-validated value (used by [`Elements`]).
+    /// Skips one already-validated value (used by [`Elements`]): one loop for every kind,
+    /// up to the `,`, `]` or whitespace that follows it at its own level.
     fn skip_value(&mut self) -> Option<Value<'a>> {
         let start = self.pos;
-        let first = self.peek();
-        match first {
-            b'"' => return self.string().ok().map(Value::String),
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                loop {
-                    match self.peek() {
-                        END => return None,
-                        b'"' => {
-                            self.string().ok()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth = depth.checked_add(1)?,
-                        b'}' | b']' => depth = depth.checked_sub(1)?,
-                        _ => {}
-                    }
-                    self.bump();
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                END => break,
+                b'"' => {
+                    let string = self.string().ok()?;
                     if depth == 0 {
-                        break;
+                        return Some(Value::String(string));
                     }
+                    continue;
                 }
+                b'{' | b'[' => depth = depth.checked_add(1)?,
+                b'}' | b']' => match depth.checked_sub(1) {
+                    Some(d) => depth = d,
+                    None => break,
+                },
+                b',' | b' ' | b'\t' | b'\n' | b'\r' if depth == 0 => break,
+                _ => {}
             }
-            b't' | b'f' | b'n' | b'-' | b'0'..=b'9' => loop {
-                let b = self.peek();
-                if matches!(b, END | b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r') {
-                    break;
-                }
-                self.bump();
-            },
-            _ => return None,
+            self.bump();
         }
-        let raw = self.text.get(start..self.pos)?;
-        // Classified by the first byte.
-        Some(match first {
+        Value::of_text(self.text.get(start..self.pos)?)
+    }
+}
+
+impl<'a> Value<'a> {
+    /// The value whose complete, validated text is `raw`, other than a string (which
+    /// [`Cursor::skip_value`] returns as it reads it), classified by its first byte; `None`
+    /// for empty text.
+    fn of_text(raw: &'a str) -> Option<Self> {
+        Some(match raw.as_bytes().first()? {
             b'{' => Value::Object(raw),
             b'[' => Value::Array(raw),
             b't' | b'f' => Value::Bool,
@@ -924,18 +922,10 @@ impl<'a> Iterator for Elements<'a> {
             return None;
         }
         self.cursor.skip_ws();
-        if self.cursor.peek() == b']' {
-            self.done = true;
-            return None;
-        }
+        // `None` at the closing `]`.
         let value = self.cursor.skip_value();
         self.cursor.skip_ws();
-        if self.cursor.next() != b',' {
-            self.done = true;
-        }
-        if value.is_none() {
-            self.done = true;
-        }
+        self.done = value.is_none() || self.cursor.next() != b',';
         value
     }
 }
@@ -1157,6 +1147,51 @@ mod tests {
     /// Every `\uXXXX` that is not a surrogate, every high surrogate with two lows and
     /// every low surrogate with two highs, in upper and lower case hex, alone and between
     /// plain text.
+    /// The elements of validated arrays, kind and text, against `serde_json`'s reading.
+    #[test]
+    fn elements_reads_every_kind_of_value() {
+        use super::{elements, Value};
+        let arrays = [
+            "[]",
+            "[ ]",
+            "[1]",
+            r#"[ "a" , "b\"c" ,"\u00e9\\" ]"#,
+            r#"[1, -2.5e+3, true, false, null, "x", {"k": [1, {"n": "]"}]}, [[], [1, "}"]], {}]"#,
+            "[\n\t{\"a\":1}\r\n,\t[ 2 ]\n]",
+        ];
+        for text in arrays {
+            let wrapped = std::format!("{{\"v\":{text}}}");
+            let mut array = None;
+            super::parse_object(wrapped.as_bytes(), |_, value| {
+                if let Value::Array(a) = value {
+                    array = Some(a);
+                }
+                Ok(())
+            })
+            .unwrap();
+            let array = array.unwrap();
+            let expected: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+            let got: Vec<Value<'_>> = elements(array).collect();
+            assert_eq!(got.len(), expected.len(), "{text}");
+            for (value, want) in got.iter().zip(&expected) {
+                let ok = match (value, want) {
+                    (Value::String(s), serde_json::Value::String(w)) => s.eq_str(w),
+                    (Value::Number(n), serde_json::Value::Number(w)) => {
+                        n.parse::<f64>().ok() == w.as_f64()
+                    }
+                    (Value::Bool, serde_json::Value::Bool(_))
+                    | (Value::Null, serde_json::Value::Null) => true,
+                    (Value::Array(raw), serde_json::Value::Array(_))
+                    | (Value::Object(raw), serde_json::Value::Object(_)) => {
+                        serde_json::from_str::<serde_json::Value>(raw).ok().as_ref() == Some(want)
+                    }
+                    _ => false,
+                };
+                assert!(ok, "{text}: {value:?} vs {want:?}");
+            }
+        }
+    }
+
     /// Which arm `match_name!` takes, in whichever form this build compiles it (the CI runs
     /// the suite with and without `opt_size`).
     fn arm(quoted: &str) -> u8 {
