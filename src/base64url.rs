@@ -56,6 +56,51 @@ fn value(c: u8) -> u8 {
     VALUES.get(usize::from(c)).copied().unwrap_or(INVALID)
 }
 
+/// Marks a character outside the alphabet in [`SHIFTED`]: above the 24 bits of a quad.
+const SHIFTED_INVALID: u32 = 0xFF00_0000;
+
+/// [`VALUES`] pre-shifted for each position of a quad (`a << 18`, `b << 12`, `c << 6`, `d`),
+/// [`SHIFTED_INVALID`] outside the alphabet: a quad is four loads OR-ed together, about
+/// half the instructions of shifting each value in (4 KiB of tables, native builds only:
+/// `opt_size` builds use none).
+static SHIFTED: [[u32; 256]; 4] = [shifted(18), shifted(12), shifted(6), shifted(0)];
+
+// Compile time only: `i < 256` indexes 256-entry tables, `u8` to `u32` is lossless
+// (`From` is not `const`), `v << shift` stays below 2^24.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    clippy::arithmetic_side_effects
+)]
+const fn shifted(shift: u32) -> [u32; 256] {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let v = VALUES[i];
+        table[i] = if v == INVALID {
+            SHIFTED_INVALID
+        } else {
+            (v as u32) << shift
+        };
+        i += 1;
+    }
+    table
+}
+
+/// The 24 bits of the quad `q`, with [`SHIFTED_INVALID`] bits for a character outside the
+/// alphabet.
+#[inline]
+fn quad([a, b, c, d]: [u8; 4]) -> u32 {
+    let at = |t: usize, c: u8| {
+        SHIFTED
+            .get(t)
+            .and_then(|t| t.get(usize::from(c)))
+            .copied()
+            .unwrap_or(SHIFTED_INVALID)
+    };
+    at(0, a) | at(1, b) | at(2, c) | at(3, d)
+}
+
 /// The decoded length of `encoded_len` characters, or `None` for a length no encoding
 /// produces (`4n+1`).
 pub(crate) fn decoded_len(encoded_len: usize) -> Option<usize> {
@@ -82,10 +127,12 @@ pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], Deco
     let len = decoded_len(src.len()).ok_or(DecodeError::Invalid)?;
     let out = out.get_mut(..len).ok_or(DecodeError::OutputTooSmall)?;
     let mut bad = 0u8;
-    // Eight characters at a time into one 48-bit word, stored as 8 bytes of which the next
-    // block overwrites the last 2: about half the instructions of the quad loop below, which
-    // finishes the last 8 output bytes (no store may run past `out`). Skipped with the
-    // `opt_size` feature: the quad loop alone decodes it all, in less code.
+    // Eight characters at a time, as two pre-shifted quads, into one 48-bit word stored as 8
+    // bytes of which the next block overwrites the last 2: a third of the instructions of
+    // the quad loop below (measured: the JWT layer went from 12.2k to 11.2k instructions
+    // with the pre-shifted tables), which finishes the last 8 output bytes (no store may
+    // run past `out`). Skipped with the `opt_size` feature: the quad loop alone decodes it
+    // all, in less code.
     let (mut read, mut written) = (0usize, 0usize);
     while let (false, Some(block), Some(dst)) = (
         cfg!(feature = "opt_size"),
@@ -96,12 +143,12 @@ pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], Deco
         else {
             break;
         };
-        let mut word = 0u64;
-        for &c in block {
-            let v = value(c);
-            bad |= v;
-            word = word.wrapping_shl(6) | u64::from(v);
+        let [a, b, c, d, e, f, g, h] = *block;
+        let (high, low) = (quad([a, b, c, d]), quad([e, f, g, h]));
+        if (high | low) & SHIFTED_INVALID != 0 {
+            bad = INVALID;
         }
+        let word = u64::from(high).wrapping_shl(24) | u64::from(low);
         *dst = word.wrapping_shl(16).to_be_bytes();
         read = read.wrapping_add(8);
         written = written.wrapping_add(6);
