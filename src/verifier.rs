@@ -74,12 +74,7 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         keys: &[VerifyingKey],
     ) -> Result<(Header<'b>, &'b [u8], usize), Error> {
         let kid = self.header.kid();
-        let mut candidates = keys
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| k.is_candidate(kid))
-            .peekable();
-        if candidates.peek().is_none() {
+        if !keys.iter().any(|k| k.is_candidate(kid)) {
             return Err(Error::UnknownKey);
         }
         let signature = compact::decode_signature(self.segments.signature)?;
@@ -90,9 +85,11 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
         }
         let (payload, _) = compact::decode(self.segments.payload, self.rest)?;
         let message = self.segments.signing_input.as_bytes();
-        let index = candidates
-            .find(|(_, key)| key.verify(message, &signature))
-            .map(|(index, _)| index)
+        // The candidates in order (the `kid` comparison again: simpler code than keeping a
+        // peeked iterator, for a few instructions).
+        let index = keys
+            .iter()
+            .position(|key| key.is_candidate(kid) && key.verify(message, &signature))
             .ok_or(Error::BadSignature)?;
         Ok((self.header, payload, index))
     }
