@@ -89,22 +89,23 @@ impl NumericDate {
             ),
             None => (bytes, None),
         };
-        let (int_digits, frac_digits) = match mantissa.iter().position(|&b| b == b'.') {
-            Some(i) => (
-                mantissa.get(..i).unwrap_or(&[]),
-                mantissa.get(i.saturating_add(1)..).unwrap_or(&[]),
-            ),
-            None => (mantissa, &[][..]),
-        };
+        // Digits before the `.` (all of them without one).
+        let int_len = mantissa
+            .iter()
+            .position(|&b| b == b'.')
+            .unwrap_or(mantissa.len());
         let exponent = parse_exponent(exponent.unwrap_or(&[]));
-        // Decimal place of the first integer digit is `int_digits.len() - 1 + exponent`; each
+        // Decimal place of the first integer digit is `int_len - 1 + exponent`; each
         // following digit is one place lower. Digits at place >= 0 form the integer part,
         // digits below it only tell whether there is a fraction.
-        let int_len = i64::try_from(int_digits.len()).map_err(|_| Error::InvalidClaim)?;
+        let int_len = i64::try_from(int_len).map_err(|_| Error::InvalidClaim)?;
         let mut place = int_len.saturating_sub(1).saturating_add(exponent);
         let mut seconds: u64 = 0;
         let mut fraction = false;
-        for &digit in int_digits.iter().chain(frac_digits) {
+        for &digit in mantissa {
+            if digit == b'.' {
+                continue;
+            }
             let d = u64::from(digit.wrapping_sub(b'0'));
             if place >= 0 {
                 seconds = shift_in(seconds, d)?;
