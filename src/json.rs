@@ -285,12 +285,15 @@ fn unescape(rest: &mut &[u8]) -> Option<char> {
         b'r' => '\r',
         b't' => '\t',
         b'u' => {
-            let unit = hex4_bytes(rest)?;
+            let unit = hex4_bytes(rest);
             if is_high_surrogate(unit) {
                 // Validated input: a low surrogate escape always follows.
                 let tail = rest.strip_prefix(b"\\u")?;
                 *rest = tail;
-                let low = hex4_bytes(rest)?;
+                let low = hex4_bytes(rest);
+                if !is_low_surrogate(low) {
+                    return None;
+                }
                 char::from_u32(combine_surrogates(unit, low))?
             } else {
                 char::from_u32(unit)?
@@ -852,7 +855,10 @@ impl<'a> Cursor<'a> {
     /// Exactly four hex digits (not `u32::from_str_radix`, which also takes a sign).
     fn hex4(&mut self) -> Result<u32, Error> {
         let mut rest = self.text.as_bytes().get(self.pos..).unwrap_or(&[]);
-        let unit = hex4_bytes(&mut rest).ok_or(Error::Malformed)?;
+        let unit = hex4_bytes(&mut rest);
+        if unit == NOT_HEX {
+            return Err(Error::Malformed);
+        }
         self.pos = self.pos.saturating_add(4);
         Ok(unit)
     }
@@ -1008,24 +1014,28 @@ fn utf8(c: char) -> ([u8; 4], usize) {
     }
 }
 
-fn hex_value(b: u8) -> Option<u32> {
-    match b {
-        b'0'..=b'9' => Some(u32::from(b.wrapping_sub(b'0'))),
-        b'a'..=b'f' => Some(u32::from(b.wrapping_sub(b'a').wrapping_add(10))),
-        b'A'..=b'F' => Some(u32::from(b.wrapping_sub(b'A').wrapping_add(10))),
-        _ => None,
-    }
-}
+/// What [`hex4_bytes`] returns for text that is not four hex digits: above every UTF-16
+/// code unit. A plain `u32` rather than `Option<u32>`, which WebAssembly returns through
+/// memory.
+const NOT_HEX: u32 = u32::MAX;
 
-/// Four hex digits at the start of `rest`, advancing it past them.
-fn hex4_bytes(rest: &mut &[u8]) -> Option<u32> {
+/// Four hex digits at the start of `rest`, advancing it past them, or [`NOT_HEX`].
+fn hex4_bytes(rest: &mut &[u8]) -> u32 {
+    let Some((digits, tail)) = rest.split_first_chunk::<4>() else {
+        return NOT_HEX;
+    };
+    *rest = tail;
     let mut unit = 0u32;
-    for _ in 0..4 {
-        let (&b, tail) = rest.split_first()?;
-        *rest = tail;
-        unit = unit.checked_mul(16)?.checked_add(hex_value(b)?)?;
+    for &b in digits {
+        let value = match b {
+            b'0'..=b'9' => b.wrapping_sub(b'0'),
+            b'a'..=b'f' => b.wrapping_sub(b'a').wrapping_add(10),
+            b'A'..=b'F' => b.wrapping_sub(b'A').wrapping_add(10),
+            _ => return NOT_HEX,
+        };
+        unit = unit.wrapping_shl(4) | u32::from(value);
     }
-    Some(unit)
+    unit
 }
 
 fn is_high_surrogate(unit: u32) -> bool {
