@@ -8,14 +8,16 @@ use crate::swar;
 /// Length of an Ed25519 signature in base64url without padding: 64 bytes → 86 characters.
 const SIGNATURE_B64_LEN: usize = 86;
 
-/// The segments of a compact JWS, as received.
+/// The segments of a compact JWS, as received. Bytes, not `str`: splitting a `str` checks
+/// UTF-8 boundaries at every cut (code WebAssembly modules pay for), and every segment is
+/// only ever read as bytes.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Segments<'t> {
-    pub(crate) header: &'t str,
-    pub(crate) payload: &'t str,
-    pub(crate) signature: &'t str,
+    pub(crate) header: &'t [u8],
+    pub(crate) payload: &'t [u8],
+    pub(crate) signature: &'t [u8],
     /// `header.payload`, the exact bytes the signature covers (RFC 7515 §5.2 step 8).
-    pub(crate) signing_input: &'t str,
+    pub(crate) signing_input: &'t [u8],
 }
 
 /// Splits a token after checking the size limits, before any decoding.
@@ -27,6 +29,7 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     if token.len() > limits.max_token_len {
         return Err(Error::TokenTooLarge);
     }
+    let token = token.as_bytes();
     let (header, rest) = split_at_dot(token).ok_or(Error::Malformed)?;
     if header.len() > limits.max_header_len {
         return Err(Error::HeaderTooLarge);
@@ -35,11 +38,11 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     // base64url character (the top six bits) is `e` for `{`, `I` for a space, `C` for a tab
     // or line feed, `D` for a carriage return. Anything else cannot decode to a header:
     // garbage is turned away before any decoding.
-    if !matches!(header.as_bytes().first(), Some(b'e' | b'I' | b'C' | b'D')) {
+    if !matches!(header.first(), Some(b'e' | b'I' | b'C' | b'D')) {
         return Err(Error::Malformed);
     }
     let (payload, signature) = split_at_dot(rest).ok_or(Error::Malformed)?;
-    if header.is_empty() || find_dot(signature.as_bytes()).is_some() {
+    if header.is_empty() || find_dot(signature).is_some() {
         return Err(Error::Malformed);
     }
     let signing_len = header.len().saturating_add(1).saturating_add(payload.len());
@@ -53,9 +56,9 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
 }
 
 /// `text` before and after its first `.`.
-fn split_at_dot(text: &str) -> Option<(&str, &str)> {
-    let dot = find_dot(text.as_bytes())?;
-    Some((text.get(..dot)?, text.get(dot.checked_add(1)?..)?))
+fn split_at_dot(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (before, after) = text.split_at_checked(find_dot(text)?)?;
+    Some((before, after.get(1..)?))
 }
 
 /// The index of the first `.` ([`swar::position`]).
@@ -72,7 +75,7 @@ fn find_dot(bytes: &[u8]) -> Option<usize> {
 /// Strict base64url ([`base64url`]): the URL-safe alphabet only, no padding, no whitespace
 /// and zero trailing bits (RFC 4648 §3.5), so a token has exactly one accepted encoding.
 pub(crate) fn decode<'b>(
-    segment: &str,
+    segment: &[u8],
     buf: &'b mut [u8],
 ) -> Result<(&'b [u8], &'b mut [u8]), Error> {
     let len = base64url::decoded_len(segment.len()).ok_or(Error::Malformed)?;
@@ -80,7 +83,7 @@ pub(crate) fn decode<'b>(
         return Err(Error::BufferTooSmall);
     }
     let (out, rest) = buf.split_at_mut(len);
-    let decoded = base64url::decode(segment.as_bytes(), out).map_err(|e| match e {
+    let decoded = base64url::decode(segment, out).map_err(|e| match e {
         DecodeError::Invalid => Error::Malformed,
         DecodeError::OutputTooSmall => Error::BufferTooSmall,
     })?;
@@ -88,12 +91,12 @@ pub(crate) fn decode<'b>(
 }
 
 /// Decodes the 86-character signature segment.
-pub(crate) fn decode_signature(segment: &str) -> Result<[u8; 64], Error> {
+pub(crate) fn decode_signature(segment: &[u8]) -> Result<[u8; 64], Error> {
     if segment.len() != SIGNATURE_B64_LEN {
         return Err(Error::Malformed);
     }
     let mut sig = [0u8; 64];
-    base64url::decode(segment.as_bytes(), &mut sig).map_err(|_| Error::Malformed)?;
+    base64url::decode(segment, &mut sig).map_err(|_| Error::Malformed)?;
     Ok(sig)
 }
 

@@ -84,7 +84,7 @@ impl<'t, 'b> UntrustedToken<'t, 'b> {
             return Err(Error::Malformed);
         }
         let (payload, _) = compact::decode(self.segments.payload, self.rest)?;
-        let message = self.segments.signing_input.as_bytes();
+        let message = self.segments.signing_input;
         // The candidates in order (the `kid` comparison again: simpler code than keeping a
         // peeked iterator, for a few instructions).
         let index = keys
