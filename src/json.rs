@@ -1027,11 +1027,15 @@ fn hex4_bytes(rest: &mut &[u8]) -> u32 {
     *rest = tail;
     let mut unit = 0u32;
     for &b in digits {
-        let value = match b {
-            b'0'..=b'9' => b.wrapping_sub(b'0'),
-            b'a'..=b'f' => b.wrapping_sub(b'a').wrapping_add(10),
-            b'A'..=b'F' => b.wrapping_sub(b'A').wrapping_add(10),
-            _ => return NOT_HEX,
+        // `b | 0x20` is in `a-f` exactly when `b` is in `a-f` or `A-F`.
+        let digit = b.wrapping_sub(b'0');
+        let letter = (b | 0x20).wrapping_sub(b'a');
+        let value = if digit < 10 {
+            digit
+        } else if letter < 6 {
+            letter.wrapping_add(10)
+        } else {
+            return NOT_HEX;
         };
         unit = unit.wrapping_shl(4) | u32::from(value);
     }
@@ -1200,6 +1204,30 @@ mod tests {
                 assert!(ok, "{text}: {value:?} vs {want:?}");
             }
         }
+    }
+
+    #[test]
+    fn hex4_bytes_takes_exactly_four_hex_digits() {
+        use super::{hex4_bytes, NOT_HEX};
+        for b in 0..=255u8 {
+            for at in 0..4 {
+                let mut text = *b"0aF9xyz";
+                text[at] = b;
+                let mut rest = &text[..];
+                let expected = (0..4)
+                    .map(|i| char::from(text[i]).to_digit(16))
+                    .try_fold(0u32, |unit, d| Some(unit * 16 + d?));
+                assert_eq!(
+                    hex4_bytes(&mut rest),
+                    expected.unwrap_or(NOT_HEX),
+                    "{b} at {at}"
+                );
+                if expected.is_some() {
+                    assert_eq!(rest, b"xyz");
+                }
+            }
+        }
+        assert_eq!(hex4_bytes(&mut &b"123"[..]), NOT_HEX);
     }
 
     /// Which arm `match_name!` takes, in whichever form this build compiles it (the CI runs
