@@ -21,7 +21,8 @@ use crate::error::Error;
 pub const MAX_JSON_DEPTH: usize = 32;
 
 /// Most object member names open at once (summed over all objects on the current path), the
-/// capacity of the stack-allocated table used to reject duplicate names (8 bytes an entry).
+/// capacity of the stack-allocated table used to reject duplicate names (one string slice
+/// and a flag an entry: 24 bytes on 64-bit targets, 12 on 32-bit ones).
 ///
 /// Claims sets from real identity providers carry 10–40 members.
 pub const MAX_JSON_MEMBERS: usize = 128;
@@ -383,9 +384,8 @@ fn walk_object<'a>(
             if c.peek() != b'"' {
                 return Err(Error::Malformed);
             }
-            let start = c.pos;
             let key = c.string()?;
-            walk.add_key(text, start, key)?;
+            walk.add_key(key)?;
             c.skip_ws();
             if c.next() != b':' {
                 return Err(Error::Malformed);
@@ -408,7 +408,7 @@ fn walk_object<'a>(
                 }
                 open @ (b'{' | b'[') => {
                     let start = c.pos;
-                    walk_nested(&mut c, &mut walk, text)?;
+                    walk_nested(&mut c, &mut walk)?;
                     let raw = text.get(start..c.pos).ok_or(Error::Malformed)?;
                     if open == b'{' {
                         Value::Object(raw)
@@ -439,7 +439,7 @@ fn walk_object<'a>(
 /// Validates one nested object or array (the cursor is on its `{` or `[`) up to and including
 /// its closing bracket, without recursion: `walk` holds the open containers and their
 /// member names, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_MEMBERS`].
-fn walk_nested(c: &mut Cursor<'_>, walk: &mut Walk, text: &str) -> Result<(), Error> {
+fn walk_nested<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<(), Error> {
     let mut state = State::Value;
     loop {
         state = match state {
@@ -458,9 +458,8 @@ fn walk_nested(c: &mut Cursor<'_>, walk: &mut Walk, text: &str) -> Result<(), Er
                 if c.peek() != b'"' {
                     return Err(Error::Malformed);
                 }
-                let start = c.pos;
                 let key = c.string()?;
-                walk.add_key(text, start, key)?;
+                walk.add_key(key)?;
                 c.skip_ws();
                 if c.next() != b':' {
                     return Err(Error::Malformed);
@@ -548,18 +547,8 @@ enum State {
     AfterValue,
 }
 
-/// Position of one member name in the text, for duplicate detection.
-#[derive(Clone, Copy)]
-struct KeySpan {
-    /// Offset of the first byte after the opening quote.
-    start: u32,
-    /// Length of the raw (escaped) name.
-    len: u32,
-    escaped: bool,
-}
-
 /// The open containers and the member names of the open objects.
-struct Walk {
+struct Walk<'a> {
     depth: usize,
     is_object: [bool; MAX_JSON_DEPTH],
     /// Index in `keys` of the first name of each open object.
@@ -567,11 +556,13 @@ struct Walk {
     /// One bit per name fingerprint seen in each open object: a name whose bit is clear
     /// cannot be a duplicate, so most names are never compared with anything.
     seen: [u64; MAX_JSON_DEPTH],
-    /// Names of the open objects (uninitialized beyond its length: nothing to clear).
-    keys: heapless::Vec<KeySpan, MAX_JSON_MEMBERS>,
+    /// Names of the open objects (uninitialized beyond its length: nothing to clear), kept
+    /// as the strings themselves: no offsets to turn back into text (with its UTF-8
+    /// boundary checks) at each comparison.
+    keys: heapless::Vec<JsonStr<'a>, MAX_JSON_MEMBERS>,
 }
 
-impl Walk {
+impl<'a> Walk<'a> {
     fn new() -> Self {
         Walk {
             depth: 0,
@@ -624,34 +615,25 @@ impl Walk {
     /// RFC 8259 §4 says names SHOULD be unique; RFC 7515 §4 and RFC 7519 §4 require JOSE
     /// headers and claims sets to reject duplicates (or use the last), and parsers that
     /// disagree on first-wins vs last-wins are an attack surface, so every duplicate fails.
-    fn add_key(&mut self, text: &str, start: usize, key: JsonStr<'_>) -> Result<(), Error> {
+    fn add_key(&mut self, key: JsonStr<'a>) -> Result<(), Error> {
         let level = self.depth.checked_sub(1).ok_or(Error::Malformed)?;
         let base = self.key_base.get(level).map_or(0, |&b| usize::from(b));
         let bit = 1u64.wrapping_shl(fingerprint(key));
         let seen = self.seen.get_mut(level).ok_or(Error::Malformed)?;
         let maybe_duplicate = *seen & bit != 0;
         *seen |= bit;
-        let len = u32::try_from(key.raw.len()).map_err(|_| Error::TooManyMembers)?;
         if maybe_duplicate {
-            for span in self.keys.get(base..).unwrap_or(&[]) {
+            for earlier in self.keys.get(base..).unwrap_or(&[]) {
                 // Two names without escapes can only be equal with equal lengths.
-                if !span.escaped && !key.escaped && span.len != len {
+                if !earlier.escaped && !key.escaped && earlier.raw.len() != key.raw.len() {
                     continue;
                 }
-                let earlier = span_str(text, *span).ok_or(Error::Malformed)?;
                 if earlier.same_text(&key) {
                     return Err(Error::Malformed);
                 }
             }
         }
-        let start = u32::try_from(start.saturating_add(1)).map_err(|_| Error::TooManyMembers)?;
-        self.keys
-            .push(KeySpan {
-                start,
-                len,
-                escaped: key.escaped,
-            })
-            .map_err(|_| Error::TooManyMembers)
+        self.keys.push(key).map_err(|_| Error::TooManyMembers)
     }
 }
 
@@ -683,17 +665,6 @@ fn fingerprint(key: JsonStr<'_>) -> u32 {
         .wrapping_add(u32::from(first).wrapping_mul(3))
         .wrapping_add(u32::from(last))
         & 63
-}
-
-/// Rebuilds the [`JsonStr`] of a recorded name.
-fn span_str(text: &str, span: KeySpan) -> Option<JsonStr<'_>> {
-    let start = usize::try_from(span.start).ok()?;
-    let end = start.checked_add(usize::try_from(span.len).ok()?)?;
-    let raw = text.get(start..end)?;
-    Some(JsonStr {
-        raw,
-        escaped: span.escaped,
-    })
 }
 
 /// Whether a byte ends the plain run inside a string: `"`, `\\` and the control characters
