@@ -96,56 +96,23 @@ impl Span {
     }
 }
 
-/// A fixed-capacity list of policy strings, as spans of the policy text.
-struct List {
-    spans: [Span; MAX_POLICY_VALUES],
-    len: usize,
-}
-
-impl List {
-    const EMPTY: List = List {
-        spans: [Span::EMPTY; MAX_POLICY_VALUES],
-        len: 0,
-    };
-
-    fn push(&mut self, span: Span) -> Result<(), Reason> {
-        let slot = self
-            .spans
-            .get_mut(self.len)
-            .ok_or(Reason::InvalidArgument)?;
-        *slot = span;
-        self.len = self.len.saturating_add(1);
-        Ok(())
-    }
-
-    /// The strings, written into `out`; `None` when the list is empty (not configured).
-    fn strs<'t, 'o>(
-        &self,
-        text: &'t str,
-        out: &'o mut [&'t str; MAX_POLICY_VALUES],
-    ) -> Option<&'o [&'t str]> {
-        let spans = self.spans.get(..self.len)?;
-        if spans.is_empty() {
-            return None;
-        }
-        for (slot, span) in out.iter_mut().zip(spans) {
-            *slot = span.of(text);
-        }
-        out.get(..spans.len())
-    }
-}
+/// Text fields of the policy ([`text_field`] `1..=5`, at index `field - 1`).
+const TEXT_FIELDS: usize = 5;
 
 /// The policy as set through the ABI; turned into an `edjwt::Policy` at each verify.
 ///
 /// Every default is the all-zero value (`None`, `false`, empty), so the static holding it
 /// is zero-initialized and costs no bytes of the `.wasm` file.
+///
+/// The five text fields share one table (up to 16 values each; the subject and `typ` use
+/// only the first, replaced by each new value): one code path for every field in `add`
+/// and one loop in `build` (426 bytes of WebAssembly less than a list per field).
 struct PolicyStore {
     text: heapless::String<POLICY_TEXT_CAP>,
-    issuers: List,
-    audiences: List,
-    required: List,
-    subject: Option<Span>,
-    typ: Option<Span>,
+    /// The values of each text field, as spans of `text`.
+    values: [[Span; MAX_POLICY_VALUES]; TEXT_FIELDS],
+    /// How many of each field's values are set.
+    counts: [usize; TEXT_FIELDS],
     /// `None`: [`DEFAULT_LEEWAY`].
     leeway: Option<u64>,
     max_age: Option<u64>,
@@ -159,11 +126,8 @@ impl PolicyStore {
     /// `Policy::new()`: `exp` required, leeway 60 s, default limits, nothing else.
     const DEFAULT: PolicyStore = PolicyStore {
         text: heapless::String::new(),
-        issuers: List::EMPTY,
-        audiences: List::EMPTY,
-        required: List::EMPTY,
-        subject: None,
-        typ: None,
+        values: [[Span::EMPTY; MAX_POLICY_VALUES]; TEXT_FIELDS],
+        counts: [0; TEXT_FIELDS],
         leeway: None,
         max_age: None,
         allow_missing_exp: false,
@@ -172,14 +136,10 @@ impl PolicyStore {
     };
 
     /// Back to [`DEFAULT`](Self::DEFAULT), field by field (assigning the constant would
-    /// copy a few KiB from a data segment).
+    /// copy a few KiB from a data segment). Stale spans stay: only counted ones are read.
     fn reset(&mut self) {
         self.text.clear();
-        self.issuers.len = 0;
-        self.audiences.len = 0;
-        self.required.len = 0;
-        self.subject = None;
-        self.typ = None;
+        self.counts = [0; TEXT_FIELDS];
         self.leeway = None;
         self.max_age = None;
         self.allow_missing_exp = false;
@@ -188,34 +148,42 @@ impl PolicyStore {
     }
 
     /// The `edjwt::Policy` this describes, borrowing its strings from `self` and the lists
-    /// from the caller's arrays.
+    /// from the caller's array.
     fn build<'p>(
         &'p self,
-        issuers: &'p mut [&'p str; MAX_POLICY_VALUES],
-        audiences: &'p mut [&'p str; MAX_POLICY_VALUES],
-        required: &'p mut [&'p str; MAX_POLICY_VALUES],
+        strs: &'p mut [[&'p str; MAX_POLICY_VALUES]; TEXT_FIELDS],
     ) -> Policy<'p> {
         let text = self.text.as_str();
+        for (out, spans) in strs.iter_mut().zip(&self.values) {
+            for (slot, span) in out.iter_mut().zip(spans) {
+                *slot = span.of(text);
+            }
+        }
+        let [issuers, audiences, subject, typ, required] = &*strs;
+        let [n_issuers, n_audiences, n_subject, n_typ, n_required] = self.counts;
+        // An empty list of required claims is the default: no condition needed.
         let mut policy = Policy::new()
             .leeway(self.leeway.unwrap_or(DEFAULT_LEEWAY))
             .limits(Limits {
                 max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
                 max_header_len: self.max_header_len.unwrap_or(DEFAULT_MAX_HEADER_LEN),
-            });
-        if let Some(list) = self.issuers.strs(text, issuers) {
-            policy = policy.issuers(list);
+            })
+            .require_claims(required.get(..n_required).unwrap_or(&[]));
+        // An empty issuer or audience list accepts no token: set only when configured
+        // (and fail closed should a count be out of range, which it never is).
+        if n_issuers != 0 {
+            policy = policy.issuers(issuers.get(..n_issuers).unwrap_or(&[]));
         }
-        if let Some(list) = self.audiences.strs(text, audiences) {
-            policy = policy.audiences(list);
+        if n_audiences != 0 {
+            policy = policy.audiences(audiences.get(..n_audiences).unwrap_or(&[]));
         }
-        if let Some(list) = self.required.strs(text, required) {
-            policy = policy.require_claims(list);
+        let [subject, ..] = subject;
+        if n_subject != 0 {
+            policy = policy.subject(subject);
         }
-        if let Some(span) = self.subject {
-            policy = policy.subject(span.of(text));
-        }
-        if let Some(span) = self.typ {
-            policy = policy.typ(span.of(text));
+        let [typ, ..] = typ;
+        if n_typ != 0 {
+            policy = policy.typ(typ);
         }
         if let Some(max_age) = self.max_age {
             policy = policy.max_age(max_age);
@@ -227,38 +195,28 @@ impl PolicyStore {
     }
 
     fn add(&mut self, field: u32, value: &str) -> Result<(), Reason> {
+        let index = usize::try_from(field.wrapping_sub(1)).unwrap_or(usize::MAX);
+        let (Some(count), Some(values)) = (self.counts.get_mut(index), self.values.get_mut(index))
+        else {
+            return Err(Reason::InvalidArgument);
+        };
+        // The subject and `typ` are one value, replaced by the next.
+        let at = if field == text_field::SUBJECT || field == text_field::TYPE {
+            0
+        } else {
+            *count
+        };
+        let slot = values.get_mut(at).ok_or(Reason::InvalidArgument)?;
         let span = Span {
             start: self.text.len(),
             len: value.len(),
         };
-        let list = match field {
-            text_field::ISSUER => Some(&mut self.issuers),
-            text_field::AUDIENCE => Some(&mut self.audiences),
-            text_field::REQUIRED_CLAIM => Some(&mut self.required),
-            text_field::SUBJECT | text_field::TYPE => None,
-            _ => return Err(Reason::InvalidArgument),
-        };
-        if let Some(list) = list {
-            if list.len >= MAX_POLICY_VALUES {
-                return Err(Reason::InvalidArgument);
-            }
-        }
         self.text
             .push_str(value)
             .map_err(|_| Reason::InvalidArgument)?;
-        match field {
-            text_field::ISSUER => self.issuers.push(span),
-            text_field::AUDIENCE => self.audiences.push(span),
-            text_field::REQUIRED_CLAIM => self.required.push(span),
-            text_field::SUBJECT => {
-                self.subject = Some(span);
-                Ok(())
-            }
-            _ => {
-                self.typ = Some(span);
-                Ok(())
-            }
-        }
+        *slot = span;
+        *count = at.saturating_add(1);
+        Ok(())
     }
 
     fn set(&mut self, field: u32, value: u64) -> Result<(), Reason> {
@@ -438,12 +396,8 @@ impl State {
             Some(core::str::from_utf8(bytes).map_err(|_| edjwt::Error::Malformed)?)
         };
         let base = decode.as_ptr().addr();
-        let mut issuers = [""; MAX_POLICY_VALUES];
-        let mut audiences = [""; MAX_POLICY_VALUES];
-        let mut required = [""; MAX_POLICY_VALUES];
-        let policy = self
-            .policy
-            .build(&mut issuers, &mut audiences, &mut required);
+        let mut strs = [[""; MAX_POLICY_VALUES]; TEXT_FIELDS];
+        let policy = self.policy.build(&mut strs);
         let jwt = Verifier::new(&self.keys, policy);
         let verified = match kind {
             Input::Token => jwt.verify(text.unwrap_or(""), now, decode)?,
