@@ -219,14 +219,14 @@ pub extern "C" fn edjwt_challenge_len() -> u32 {
 /// the next verify.
 #[no_mangle]
 pub extern "C" fn edjwt_claims_ptr() -> *const u8 {
-    let start = with(|state, _| state.claims().start);
+    let start = with(|state, _| state.claims_start());
     buffer_ptr(offset_of!(Buffers, decode).wrapping_add(start))
 }
 
 /// The verified claims JSON: length (0 unless the last verify succeeded).
 #[no_mangle]
 pub extern "C" fn edjwt_claims_len() -> u32 {
-    with(|state, _| len_u32(state.claims().len))
+    with(|state, _| len_u32(state.claims_len()))
 }
 
 /// The verified `sub`, unescaped UTF-8: pointer. Valid until the next verify.

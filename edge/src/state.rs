@@ -251,31 +251,26 @@ impl PolicyStore {
 
 /// The last call's result. Not an `Option<Reason>`: its `None` would be a niche value of
 /// `Error`, not zero, and the state must be all-zero to live in `.bss`.
+///
+/// `Verified` says that [`Verified`] holds the last call's results: every other call
+/// records only this (one store instead of clearing the results: 180 bytes of WebAssembly
+/// less over the six exports that do).
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 enum Last {
     Ok = 0,
     Failed(Reason) = 1,
+    Verified = 2,
 }
 
-/// What the last call left for the host to read.
+/// What the last successful verify left for the host to read.
 #[derive(Clone, Copy, Debug)]
-struct Outcome {
-    last: Last,
+struct Verified {
     /// The verified claims JSON, in the decode buffer.
     claims: Span,
     /// Length of the unescaped `sub` at the start of the subject buffer.
     subject: Option<usize>,
-    key_index: Option<usize>,
-}
-
-impl Outcome {
-    const NONE: Outcome = Outcome {
-        last: Last::Ok,
-        claims: Span::EMPTY,
-        subject: None,
-        key_index: None,
-    };
+    key_index: usize,
 }
 
 /// What `verify` reads from the input buffer.
@@ -291,7 +286,9 @@ pub enum Input {
 pub struct State {
     keys: KeySet<MAX_KEYS>,
     policy: PolicyStore,
-    outcome: Outcome,
+    last: Last,
+    /// Meaningful only while `last` is [`Last::Verified`].
+    verified: Verified,
 }
 
 impl State {
@@ -301,34 +298,34 @@ impl State {
         State {
             keys: KeySet::new(),
             policy: PolicyStore::DEFAULT,
-            outcome: Outcome::NONE,
+            last: Last::Ok,
+            verified: Verified {
+                claims: Span::EMPTY,
+                subject: None,
+                key_index: 0,
+            },
         }
     }
 
     /// Records a call's result and returns its number.
     fn finish(&mut self, result: Result<(), Reason>) -> u32 {
-        match result {
-            Ok(()) => OK,
-            Err(reason) => {
-                self.outcome = Outcome {
-                    last: Last::Failed(reason),
-                    ..Outcome::NONE
-                };
-                reason.number()
-            }
-        }
+        let (last, number) = match result {
+            Ok(()) => (Last::Ok, OK),
+            Err(reason) => (Last::Failed(reason), reason.number()),
+        };
+        self.last = last;
+        number
     }
 
     /// Removes every key.
     pub fn keys_clear(&mut self) {
-        self.outcome = Outcome::NONE;
         self.keys = KeySet::new();
+        self.finish(Ok(()));
     }
 
     /// Adds the keys in the first `len` bytes of `input` (a `PUBLIC KEY` PEM, a JWK or a
     /// JWKS). On error no key is added.
     pub fn keys_load(&mut self, input: &[u8], len: u32) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = text(input, len, Reason::InvalidArgument)
             .and_then(|text| {
                 core::str::from_utf8(text).map_err(|_| edjwt::Error::InvalidKey.into())
@@ -345,13 +342,12 @@ impl State {
 
     /// Back to the default policy.
     pub fn policy_reset(&mut self) {
-        self.outcome = Outcome::NONE;
         self.policy.reset();
+        self.finish(Ok(()));
     }
 
     /// Adds a text value ([`text_field`]) from the first `len` bytes of `input`.
     pub fn policy_add(&mut self, input: &[u8], field: u32, len: u32) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = text(input, len, Reason::InvalidArgument)
             .and_then(|text| core::str::from_utf8(text).map_err(|_| Reason::InvalidArgument))
             .and_then(|value| self.policy.add(field, value));
@@ -360,7 +356,6 @@ impl State {
 
     /// Sets a number ([`number_field`]).
     pub fn policy_set(&mut self, field: u32, value: u64) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = self.policy.set(field, value);
         self.finish(result)
     }
@@ -368,18 +363,23 @@ impl State {
     /// Verifies the token or `Authorization` value in the first `len` bytes of the input
     /// buffer at time `now`.
     pub fn verify(&mut self, buffers: &mut Buffers, kind: Input, len: u32, now: u64) -> u32 {
-        self.outcome = Outcome::NONE;
-        let result = self.verify_into(buffers, kind, len, now);
-        self.finish(result)
+        match self.verify_into(buffers, kind, len, now) {
+            Ok(verified) => {
+                self.verified = verified;
+                self.last = Last::Verified;
+                OK
+            }
+            Err(reason) => self.finish(Err(reason)),
+        }
     }
 
     fn verify_into(
-        &mut self,
+        &self,
         buffers: &mut Buffers,
         kind: Input,
         len: u32,
         now: u64,
-    ) -> Result<(), Reason> {
+    ) -> Result<Verified, Reason> {
         let Buffers {
             input,
             decode,
@@ -413,19 +413,25 @@ impl State {
             Some(sub) => Some(sub.unescape_into(subject)?.len()),
             None => None,
         };
-        self.outcome = Outcome {
-            last: Last::Ok,
+        Ok(Verified {
             claims,
             subject,
-            key_index: Some(verified.key_index()),
-        };
-        Ok(())
+            key_index: verified.key_index(),
+        })
     }
 
     fn failed(&self) -> Option<Reason> {
-        match self.outcome.last {
-            Last::Ok => None,
+        match self.last {
             Last::Failed(reason) => Some(reason),
+            Last::Ok | Last::Verified => None,
+        }
+    }
+
+    /// The results of the last call when it was a successful verify.
+    fn verified(&self) -> Option<&Verified> {
+        match self.last {
+            Last::Verified => Some(&self.verified),
+            Last::Ok | Last::Failed(_) => None,
         }
     }
 
@@ -454,24 +460,30 @@ impl State {
             .map_or(0, |reason| reason.write_challenge(out))
     }
 
-    /// The verified claims JSON of the last verify, as a span of the decode buffer (empty
+    /// Where the verified claims JSON of the last verify starts in the decode buffer (0
     /// unless it succeeded).
     #[must_use]
-    pub fn claims(&self) -> Span {
-        self.outcome.claims
+    pub fn claims_start(&self) -> usize {
+        self.verified().map_or(0, |v| v.claims.start)
+    }
+
+    /// Length of the verified claims JSON of the last verify (0 unless it succeeded).
+    #[must_use]
+    pub fn claims_len(&self) -> usize {
+        self.verified().map_or(0, |v| v.claims.len)
     }
 
     /// Length of the unescaped `sub` of the last verify, at the start of the subject
     /// buffer; `None` when it failed or the token has no `sub`.
     #[must_use]
     pub fn subject_len(&self) -> Option<usize> {
-        self.outcome.subject
+        self.verified().and_then(|v| v.subject)
     }
 
     /// Index (in load order) of the key that verified the last token.
     #[must_use]
     pub fn key_index(&self) -> Option<usize> {
-        self.outcome.key_index
+        self.verified().map(|v| v.key_index)
     }
 }
 
