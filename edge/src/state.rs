@@ -119,13 +119,14 @@ struct PolicyStore {
     values: [[Span; MAX_POLICY_VALUES]; TEXT_FIELDS],
     /// How many of each field's values are set.
     counts: [usize; TEXT_FIELDS],
-    /// `None`: [`DEFAULT_LEEWAY`].
-    leeway: Option<u64>,
+    /// The leeway XOR [`DEFAULT_LEEWAY`]; the limits likewise XOR the core's defaults:
+    /// zero is the default, with no `Option` tag to store, reset and test (50 bytes of
+    /// WebAssembly less).
+    leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
-    /// `None`: the core's default [`Limits`].
-    max_token_len: Option<usize>,
-    max_header_len: Option<usize>,
+    max_token_len: usize,
+    max_header_len: usize,
 }
 
 impl PolicyStore {
@@ -134,11 +135,11 @@ impl PolicyStore {
         text: heapless::String::new(),
         values: [[Span::EMPTY; MAX_POLICY_VALUES]; TEXT_FIELDS],
         counts: [0; TEXT_FIELDS],
-        leeway: None,
+        leeway: 0,
         max_age: None,
         allow_missing_exp: false,
-        max_token_len: None,
-        max_header_len: None,
+        max_token_len: 0,
+        max_header_len: 0,
     };
 
     /// Back to [`DEFAULT`](Self::DEFAULT), field by field (assigning the constant would
@@ -146,11 +147,11 @@ impl PolicyStore {
     fn reset(&mut self) {
         self.text.clear();
         self.counts = [0; TEXT_FIELDS];
-        self.leeway = None;
+        self.leeway = 0;
         self.max_age = None;
         self.allow_missing_exp = false;
-        self.max_token_len = None;
-        self.max_header_len = None;
+        self.max_token_len = 0;
+        self.max_header_len = 0;
     }
 
     /// The `edjwt::Policy` this describes, borrowing its strings from `self` and the lists
@@ -171,10 +172,10 @@ impl PolicyStore {
         let [n_issuers, n_audiences, n_subject, n_typ, n_required] = self.counts;
         // An empty list of required claims is the default: no condition needed.
         let mut policy = Policy::new()
-            .leeway(self.leeway.unwrap_or(DEFAULT_LEEWAY))
+            .leeway(self.leeway ^ DEFAULT_LEEWAY)
             .limits(Limits {
-                max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
-                max_header_len: self.max_header_len.unwrap_or(DEFAULT_MAX_HEADER_LEN),
+                max_token_len: self.max_token_len ^ DEFAULT_MAX_TOKEN_LEN,
+                max_header_len: self.max_header_len ^ DEFAULT_MAX_HEADER_LEN,
             })
             .require_claims(required.get(..n_required).unwrap_or(&[]));
         // An empty issuer or audience list accepts no token: set only when configured
@@ -229,7 +230,7 @@ impl PolicyStore {
 
     fn set(&mut self, field: u32, value: u64) -> Result<(), Reason> {
         match field {
-            number_field::LEEWAY => self.leeway = Some(value),
+            number_field::LEEWAY => self.leeway = value ^ DEFAULT_LEEWAY,
             number_field::MAX_AGE => self.max_age = Some(value),
             number_field::REQUIRE_EXP => match value {
                 0 => self.allow_missing_exp = true,
@@ -240,16 +241,16 @@ impl PolicyStore {
             // limit within it lets a too-long input be reported as `token-too-large`,
             // exactly as the core reports a token over its limit.
             number_field::MAX_TOKEN_LEN => {
-                self.max_token_len = Some(
-                    usize::try_from(value)
-                        .ok()
-                        .filter(|&len| len <= BUFFER_CAP)
-                        .ok_or(Reason::InvalidArgument)?,
-                );
+                self.max_token_len = usize::try_from(value)
+                    .ok()
+                    .filter(|&len| len <= BUFFER_CAP)
+                    .ok_or(Reason::InvalidArgument)?
+                    ^ DEFAULT_MAX_TOKEN_LEN;
             }
             number_field::MAX_HEADER_LEN => {
-                self.max_header_len =
-                    Some(usize::try_from(value).map_err(|_| Reason::InvalidArgument)?);
+                self.max_header_len = usize::try_from(value)
+                    .map_err(|_| Reason::InvalidArgument)?
+                    ^ DEFAULT_MAX_HEADER_LEN;
             }
             _ => return Err(Reason::InvalidArgument),
         }
