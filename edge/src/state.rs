@@ -232,11 +232,7 @@ impl PolicyStore {
         match field {
             number_field::LEEWAY => self.leeway = value ^ DEFAULT_LEEWAY,
             number_field::MAX_AGE => self.max_age = Some(value),
-            number_field::REQUIRE_EXP => match value {
-                0 => self.allow_missing_exp = true,
-                1 => self.allow_missing_exp = false,
-                _ => return Err(Reason::InvalidArgument),
-            },
+            number_field::REQUIRE_EXP if value <= 1 => self.allow_missing_exp = value == 0,
             // A token longer than the input buffer could not even be written: keeping the
             // limit within it lets a too-long input be reported as `token-too-large`,
             // exactly as the core reports a token over its limit.
