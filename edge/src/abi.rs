@@ -92,10 +92,6 @@ fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
-fn index_i32(index: Option<usize>) -> i32 {
-    index.and_then(|i| i32::try_from(i).ok()).unwrap_or(-1)
-}
-
 /// Version of this ABI; changes only when an existing export changes meaning.
 pub const ABI_VERSION: u32 = 1;
 
@@ -219,14 +215,14 @@ pub extern "C" fn edjwt_challenge_len() -> u32 {
 /// the next verify.
 #[no_mangle]
 pub extern "C" fn edjwt_claims_ptr() -> *const u8 {
-    let start = with(|state, _| state.claims().start);
+    let start = with(|state, _| state.claims_start());
     buffer_ptr(offset_of!(Buffers, decode).wrapping_add(start))
 }
 
 /// The verified claims JSON: length (0 unless the last verify succeeded).
 #[no_mangle]
 pub extern "C" fn edjwt_claims_len() -> u32 {
-    with(|state, _| len_u32(state.claims().len))
+    with(|state, _| len_u32(state.claims_len()))
 }
 
 /// The verified `sub`, unescaped UTF-8: pointer. Valid until the next verify.
@@ -238,11 +234,11 @@ pub extern "C" fn edjwt_sub_ptr() -> *const u8 {
 /// The verified `sub`: length, or -1 when the last verify failed or the token has none.
 #[no_mangle]
 pub extern "C" fn edjwt_sub_len() -> i32 {
-    with(|state, _| index_i32(state.subject_len()))
+    with(|state, _| state.subject_len())
 }
 
 /// Index, in load order, of the key that verified the last token; -1 after a failure.
 #[no_mangle]
 pub extern "C" fn edjwt_key_index() -> i32 {
-    with(|state, _| index_i32(state.key_index()))
+    with(|state, _| state.key_index())
 }

@@ -90,132 +90,114 @@ pub struct Span {
 impl Span {
     const EMPTY: Span = Span { start: 0, len: 0 };
 
+    /// The span of `text`, or "" if it is not one (never: every value was stored whole).
+    ///
+    /// Through `from_utf8`, which the module has anyway, rather than `str::get` and its
+    /// char-boundary checks: 54 bytes of WebAssembly less.
     fn of(self, text: &str) -> &str {
-        text.get(self.start..self.start.saturating_add(self.len))
+        text.as_bytes()
+            .get(self.start..self.start.wrapping_add(self.len))
+            .and_then(|bytes| core::str::from_utf8(bytes).ok())
             .unwrap_or("")
     }
 }
 
-/// A fixed-capacity list of policy strings, as spans of the policy text.
-struct List {
-    spans: [Span; MAX_POLICY_VALUES],
-    len: usize,
-}
-
-impl List {
-    const EMPTY: List = List {
-        spans: [Span::EMPTY; MAX_POLICY_VALUES],
-        len: 0,
-    };
-
-    fn push(&mut self, span: Span) -> Result<(), Reason> {
-        let slot = self
-            .spans
-            .get_mut(self.len)
-            .ok_or(Reason::InvalidArgument)?;
-        *slot = span;
-        self.len = self.len.saturating_add(1);
-        Ok(())
-    }
-
-    /// The strings, written into `out`; `None` when the list is empty (not configured).
-    fn strs<'t, 'o>(
-        &self,
-        text: &'t str,
-        out: &'o mut [&'t str; MAX_POLICY_VALUES],
-    ) -> Option<&'o [&'t str]> {
-        let spans = self.spans.get(..self.len)?;
-        if spans.is_empty() {
-            return None;
-        }
-        for (slot, span) in out.iter_mut().zip(spans) {
-            *slot = span.of(text);
-        }
-        out.get(..spans.len())
-    }
-}
+/// Text fields of the policy ([`text_field`] `1..=5`, at index `field - 1`).
+const TEXT_FIELDS: usize = 5;
 
 /// The policy as set through the ABI; turned into an `edjwt::Policy` at each verify.
 ///
 /// Every default is the all-zero value (`None`, `false`, empty), so the static holding it
 /// is zero-initialized and costs no bytes of the `.wasm` file.
+///
+/// The five text fields share one table (up to 16 values each; the subject and `typ` use
+/// only the first, replaced by each new value): one code path for every field in `add`
+/// and one loop in `build` (426 bytes of WebAssembly less than a list per field).
 struct PolicyStore {
     text: heapless::String<POLICY_TEXT_CAP>,
-    issuers: List,
-    audiences: List,
-    required: List,
-    subject: Option<Span>,
-    typ: Option<Span>,
-    /// `None`: [`DEFAULT_LEEWAY`].
-    leeway: Option<u64>,
+    /// The values of each text field, as spans of `text`.
+    values: [[Span; MAX_POLICY_VALUES]; TEXT_FIELDS],
+    /// How many of each field's values are set.
+    counts: [usize; TEXT_FIELDS],
+    /// The leeway XOR [`DEFAULT_LEEWAY`]; the limits likewise XOR the core's defaults:
+    /// zero is the default, with no `Option` tag to store, reset and test (50 bytes of
+    /// WebAssembly less).
+    leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
-    /// `None`: the core's default [`Limits`].
-    max_token_len: Option<usize>,
-    max_header_len: Option<usize>,
+    max_token_len: usize,
+    max_header_len: usize,
 }
 
 impl PolicyStore {
     /// `Policy::new()`: `exp` required, leeway 60 s, default limits, nothing else.
     const DEFAULT: PolicyStore = PolicyStore {
         text: heapless::String::new(),
-        issuers: List::EMPTY,
-        audiences: List::EMPTY,
-        required: List::EMPTY,
-        subject: None,
-        typ: None,
-        leeway: None,
+        values: [[Span::EMPTY; MAX_POLICY_VALUES]; TEXT_FIELDS],
+        counts: [0; TEXT_FIELDS],
+        leeway: 0,
         max_age: None,
         allow_missing_exp: false,
-        max_token_len: None,
-        max_header_len: None,
+        max_token_len: 0,
+        max_header_len: 0,
     };
 
     /// Back to [`DEFAULT`](Self::DEFAULT), field by field (assigning the constant would
-    /// copy a few KiB from a data segment).
+    /// copy a few KiB from a data segment). Stale spans stay: only counted ones are read.
     fn reset(&mut self) {
         self.text.clear();
-        self.issuers.len = 0;
-        self.audiences.len = 0;
-        self.required.len = 0;
-        self.subject = None;
-        self.typ = None;
-        self.leeway = None;
+        self.counts = [0; TEXT_FIELDS];
+        self.leeway = 0;
         self.max_age = None;
         self.allow_missing_exp = false;
-        self.max_token_len = None;
-        self.max_header_len = None;
+        self.max_token_len = 0;
+        self.max_header_len = 0;
+    }
+
+    /// Every value of every text field (empty when not set), in field order. Built by
+    /// `from_fn` rather than filled in after an initialization: 16 bytes of WebAssembly less.
+    fn strs(&self) -> [&str; MAX_POLICY_VALUES * TEXT_FIELDS] {
+        let text = self.text.as_str();
+        let values = self.values.as_flattened();
+        core::array::from_fn(|i| values.get(i).map_or("", |span| span.of(text)))
     }
 
     /// The `edjwt::Policy` this describes, borrowing its strings from `self` and the lists
-    /// from the caller's arrays.
-    fn build<'p>(
-        &'p self,
-        issuers: &'p mut [&'p str; MAX_POLICY_VALUES],
-        audiences: &'p mut [&'p str; MAX_POLICY_VALUES],
-        required: &'p mut [&'p str; MAX_POLICY_VALUES],
-    ) -> Policy<'p> {
-        let text = self.text.as_str();
+    /// from the caller's array of [`strs`](Self::strs).
+    ///
+    /// The array is flat and `as_chunks` splits it into the fields (85 bytes of WebAssembly
+    /// less than filling an array per field).
+    fn build<'p>(&'p self, strs: &'p [&'p str; MAX_POLICY_VALUES * TEXT_FIELDS]) -> Policy<'p> {
+        let ([issuers, audiences, subject, typ, required], []) =
+            strs.as_chunks::<MAX_POLICY_VALUES>()
+        else {
+            // Never (5 chunks of 16, no remainder); fail closed: no issuer accepted.
+            return Policy::new().issuers(&[]);
+        };
+        let [n_issuers, n_audiences, n_subject, n_typ, n_required] = self.counts;
+        // An empty list of required claims is the default: no condition needed.
         let mut policy = Policy::new()
-            .leeway(self.leeway.unwrap_or(DEFAULT_LEEWAY))
+            .leeway(self.leeway ^ DEFAULT_LEEWAY)
             .limits(Limits {
-                max_token_len: self.max_token_len.unwrap_or(DEFAULT_MAX_TOKEN_LEN),
-                max_header_len: self.max_header_len.unwrap_or(DEFAULT_MAX_HEADER_LEN),
-            });
-        if let Some(list) = self.issuers.strs(text, issuers) {
-            policy = policy.issuers(list);
+                max_token_len: self.max_token_len ^ DEFAULT_MAX_TOKEN_LEN,
+                max_header_len: self.max_header_len ^ DEFAULT_MAX_HEADER_LEN,
+            })
+            .require_claims(required.get(..n_required).unwrap_or(&[]));
+        // An empty issuer or audience list accepts no token: set only when configured
+        // (and fail closed should a count be out of range, which it never is).
+        if n_issuers != 0 {
+            policy = policy.issuers(issuers.get(..n_issuers).unwrap_or(&[]));
         }
-        if let Some(list) = self.audiences.strs(text, audiences) {
-            policy = policy.audiences(list);
+        if n_audiences != 0 {
+            policy = policy.audiences(audiences.get(..n_audiences).unwrap_or(&[]));
         }
-        if let Some(list) = self.required.strs(text, required) {
-            policy = policy.require_claims(list);
+        let [subject, ..] = subject;
+        if n_subject != 0 {
+            policy = policy.subject(subject);
         }
-        if let Some(span) = self.subject {
-            policy = policy.subject(span.of(text));
-        }
-        if let Some(span) = self.typ {
-            policy = policy.typ(span.of(text));
+        let [typ, ..] = typ;
+        if n_typ != 0 {
+            policy = policy.typ(typ);
         }
         if let Some(max_age) = self.max_age {
             policy = policy.max_age(max_age);
@@ -227,63 +209,49 @@ impl PolicyStore {
     }
 
     fn add(&mut self, field: u32, value: &str) -> Result<(), Reason> {
+        let index = usize::try_from(field.wrapping_sub(1)).unwrap_or(usize::MAX);
+        let (Some(count), Some(values)) = (self.counts.get_mut(index), self.values.get_mut(index))
+        else {
+            return Err(Reason::InvalidArgument);
+        };
+        // The subject and `typ` are one value, replaced by the next.
+        let at = if field == text_field::SUBJECT || field == text_field::TYPE {
+            0
+        } else {
+            *count
+        };
+        let slot = values.get_mut(at).ok_or(Reason::InvalidArgument)?;
         let span = Span {
             start: self.text.len(),
             len: value.len(),
         };
-        let list = match field {
-            text_field::ISSUER => Some(&mut self.issuers),
-            text_field::AUDIENCE => Some(&mut self.audiences),
-            text_field::REQUIRED_CLAIM => Some(&mut self.required),
-            text_field::SUBJECT | text_field::TYPE => None,
-            _ => return Err(Reason::InvalidArgument),
-        };
-        if let Some(list) = list {
-            if list.len >= MAX_POLICY_VALUES {
-                return Err(Reason::InvalidArgument);
-            }
-        }
         self.text
             .push_str(value)
             .map_err(|_| Reason::InvalidArgument)?;
-        match field {
-            text_field::ISSUER => self.issuers.push(span),
-            text_field::AUDIENCE => self.audiences.push(span),
-            text_field::REQUIRED_CLAIM => self.required.push(span),
-            text_field::SUBJECT => {
-                self.subject = Some(span);
-                Ok(())
-            }
-            _ => {
-                self.typ = Some(span);
-                Ok(())
-            }
-        }
+        *slot = span;
+        *count = at.saturating_add(1);
+        Ok(())
     }
 
     fn set(&mut self, field: u32, value: u64) -> Result<(), Reason> {
         match field {
-            number_field::LEEWAY => self.leeway = Some(value),
+            number_field::LEEWAY => self.leeway = value ^ DEFAULT_LEEWAY,
             number_field::MAX_AGE => self.max_age = Some(value),
-            number_field::REQUIRE_EXP => match value {
-                0 => self.allow_missing_exp = true,
-                1 => self.allow_missing_exp = false,
-                _ => return Err(Reason::InvalidArgument),
-            },
+            number_field::REQUIRE_EXP if value <= 1 => self.allow_missing_exp = value == 0,
             // A token longer than the input buffer could not even be written: keeping the
             // limit within it lets a too-long input be reported as `token-too-large`,
             // exactly as the core reports a token over its limit.
             number_field::MAX_TOKEN_LEN => {
-                self.max_token_len = Some(
-                    usize::try_from(value)
-                        .ok()
-                        .filter(|&len| len <= BUFFER_CAP)
-                        .ok_or(Reason::InvalidArgument)?,
-                );
+                self.max_token_len = usize::try_from(value)
+                    .ok()
+                    .filter(|&len| len <= BUFFER_CAP)
+                    .ok_or(Reason::InvalidArgument)?
+                    ^ DEFAULT_MAX_TOKEN_LEN;
             }
             number_field::MAX_HEADER_LEN => {
-                self.max_header_len =
-                    Some(usize::try_from(value).map_err(|_| Reason::InvalidArgument)?);
+                self.max_header_len = usize::try_from(value)
+                    .map_err(|_| Reason::InvalidArgument)?
+                    ^ DEFAULT_MAX_HEADER_LEN;
             }
             _ => return Err(Reason::InvalidArgument),
         }
@@ -293,31 +261,28 @@ impl PolicyStore {
 
 /// The last call's result. Not an `Option<Reason>`: its `None` would be a niche value of
 /// `Error`, not zero, and the state must be all-zero to live in `.bss`.
+///
+/// `Verified` says that [`Verified`] holds the last call's results: every other call
+/// records only this (one store instead of clearing the results: 180 bytes of WebAssembly
+/// less over the six exports that do).
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 enum Last {
     Ok = 0,
     Failed(Reason) = 1,
+    Verified = 2,
 }
 
-/// What the last call left for the host to read.
+/// What the last successful verify left for the host to read.
 #[derive(Clone, Copy, Debug)]
-struct Outcome {
-    last: Last,
+struct Verified {
     /// The verified claims JSON, in the decode buffer.
     claims: Span,
-    /// Length of the unescaped `sub` at the start of the subject buffer.
-    subject: Option<usize>,
-    key_index: Option<usize>,
-}
-
-impl Outcome {
-    const NONE: Outcome = Outcome {
-        last: Last::Ok,
-        claims: Span::EMPTY,
-        subject: None,
-        key_index: None,
-    };
+    /// Length of the unescaped `sub` at the start of the subject buffer, -1 for none; and
+    /// the key's index: as the ABI returns them, converted once here rather than at every
+    /// read (28 bytes of WebAssembly less).
+    subject: i32,
+    key_index: i32,
 }
 
 /// What `verify` reads from the input buffer.
@@ -333,7 +298,9 @@ pub enum Input {
 pub struct State {
     keys: KeySet<MAX_KEYS>,
     policy: PolicyStore,
-    outcome: Outcome,
+    last: Last,
+    /// Meaningful only while `last` is [`Last::Verified`].
+    verified: Verified,
 }
 
 impl State {
@@ -343,34 +310,34 @@ impl State {
         State {
             keys: KeySet::new(),
             policy: PolicyStore::DEFAULT,
-            outcome: Outcome::NONE,
+            last: Last::Ok,
+            verified: Verified {
+                claims: Span::EMPTY,
+                subject: 0,
+                key_index: 0,
+            },
         }
     }
 
     /// Records a call's result and returns its number.
     fn finish(&mut self, result: Result<(), Reason>) -> u32 {
-        match result {
-            Ok(()) => OK,
-            Err(reason) => {
-                self.outcome = Outcome {
-                    last: Last::Failed(reason),
-                    ..Outcome::NONE
-                };
-                reason.number()
-            }
-        }
+        let (last, number) = match result {
+            Ok(()) => (Last::Ok, OK),
+            Err(reason) => (Last::Failed(reason), reason.number()),
+        };
+        self.last = last;
+        number
     }
 
     /// Removes every key.
     pub fn keys_clear(&mut self) {
-        self.outcome = Outcome::NONE;
         self.keys = KeySet::new();
+        self.finish(Ok(()));
     }
 
     /// Adds the keys in the first `len` bytes of `input` (a `PUBLIC KEY` PEM, a JWK or a
     /// JWKS). On error no key is added.
     pub fn keys_load(&mut self, input: &[u8], len: u32) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = text(input, len, Reason::InvalidArgument)
             .and_then(|text| {
                 core::str::from_utf8(text).map_err(|_| edjwt::Error::InvalidKey.into())
@@ -387,13 +354,12 @@ impl State {
 
     /// Back to the default policy.
     pub fn policy_reset(&mut self) {
-        self.outcome = Outcome::NONE;
         self.policy.reset();
+        self.finish(Ok(()));
     }
 
     /// Adds a text value ([`text_field`]) from the first `len` bytes of `input`.
     pub fn policy_add(&mut self, input: &[u8], field: u32, len: u32) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = text(input, len, Reason::InvalidArgument)
             .and_then(|text| core::str::from_utf8(text).map_err(|_| Reason::InvalidArgument))
             .and_then(|value| self.policy.add(field, value));
@@ -402,7 +368,6 @@ impl State {
 
     /// Sets a number ([`number_field`]).
     pub fn policy_set(&mut self, field: u32, value: u64) -> u32 {
-        self.outcome = Outcome::NONE;
         let result = self.policy.set(field, value);
         self.finish(result)
     }
@@ -410,18 +375,23 @@ impl State {
     /// Verifies the token or `Authorization` value in the first `len` bytes of the input
     /// buffer at time `now`.
     pub fn verify(&mut self, buffers: &mut Buffers, kind: Input, len: u32, now: u64) -> u32 {
-        self.outcome = Outcome::NONE;
-        let result = self.verify_into(buffers, kind, len, now);
-        self.finish(result)
+        match self.verify_into(buffers, kind, len, now) {
+            Ok(verified) => {
+                self.verified = verified;
+                self.last = Last::Verified;
+                OK
+            }
+            Err(reason) => self.finish(Err(reason)),
+        }
     }
 
     fn verify_into(
-        &mut self,
+        &self,
         buffers: &mut Buffers,
         kind: Input,
         len: u32,
         now: u64,
-    ) -> Result<(), Reason> {
+    ) -> Result<Verified, Reason> {
         let Buffers {
             input,
             decode,
@@ -438,17 +408,17 @@ impl State {
             Some(core::str::from_utf8(bytes).map_err(|_| edjwt::Error::Malformed)?)
         };
         let base = decode.as_ptr().addr();
-        let mut issuers = [""; MAX_POLICY_VALUES];
-        let mut audiences = [""; MAX_POLICY_VALUES];
-        let mut required = [""; MAX_POLICY_VALUES];
-        let policy = self
-            .policy
-            .build(&mut issuers, &mut audiences, &mut required);
+        let strs = self.policy.strs();
+        let policy = self.policy.build(&strs);
         let jwt = Verifier::new(&self.keys, policy);
-        let verified = match kind {
-            Input::Token => jwt.verify(text.unwrap_or(""), now, decode)?,
-            Input::Authorization => jwt.verify_authorization(text, now, decode)?,
+        // `bearer_token` and one `verify` call rather than `verify_authorization` and
+        // `verify`: the core's verify is then inlined here, its only caller (550 bytes of
+        // WebAssembly less).
+        let token = match kind {
+            Input::Token => text.unwrap_or(""),
+            Input::Authorization => edjwt::bearer_token(text)?,
         };
+        let verified = jwt.verify(token, now, decode)?;
         let payload = verified.payload();
         let claims = Span {
             start: payload.as_ptr().addr().wrapping_sub(base),
@@ -456,22 +426,28 @@ impl State {
         };
         let subject = match verified.claims().subject() {
             // The unescaped `sub` is never longer than the token, so it always fits.
-            Some(sub) => Some(sub.unescape_into(subject)?.len()),
-            None => None,
+            Some(sub) => abi_i32(sub.unescape_into(subject)?.len()),
+            None => -1,
         };
-        self.outcome = Outcome {
-            last: Last::Ok,
+        Ok(Verified {
             claims,
             subject,
-            key_index: Some(verified.key_index()),
-        };
-        Ok(())
+            key_index: abi_i32(verified.key_index()),
+        })
     }
 
     fn failed(&self) -> Option<Reason> {
-        match self.outcome.last {
-            Last::Ok => None,
+        match self.last {
             Last::Failed(reason) => Some(reason),
+            Last::Ok | Last::Verified => None,
+        }
+    }
+
+    /// The results of the last call when it was a successful verify.
+    fn verified(&self) -> Option<&Verified> {
+        match self.last {
+            Last::Verified => Some(&self.verified),
+            Last::Ok | Last::Failed(_) => None,
         }
     }
 
@@ -500,24 +476,30 @@ impl State {
             .map_or(0, |reason| reason.write_challenge(out))
     }
 
-    /// The verified claims JSON of the last verify, as a span of the decode buffer (empty
+    /// Where the verified claims JSON of the last verify starts in the decode buffer (0
     /// unless it succeeded).
     #[must_use]
-    pub fn claims(&self) -> Span {
-        self.outcome.claims
+    pub fn claims_start(&self) -> usize {
+        self.verified().map_or(0, |v| v.claims.start)
+    }
+
+    /// Length of the verified claims JSON of the last verify (0 unless it succeeded).
+    #[must_use]
+    pub fn claims_len(&self) -> usize {
+        self.verified().map_or(0, |v| v.claims.len)
     }
 
     /// Length of the unescaped `sub` of the last verify, at the start of the subject
-    /// buffer; `None` when it failed or the token has no `sub`.
+    /// buffer; -1 when it failed or the token has no `sub`.
     #[must_use]
-    pub fn subject_len(&self) -> Option<usize> {
-        self.outcome.subject
+    pub fn subject_len(&self) -> i32 {
+        self.verified().map_or(-1, |v| v.subject)
     }
 
-    /// Index (in load order) of the key that verified the last token.
+    /// Index (in load order) of the key that verified the last token; -1 after a failure.
     #[must_use]
-    pub fn key_index(&self) -> Option<usize> {
-        self.outcome.key_index
+    pub fn key_index(&self) -> i32 {
+        self.verified().map_or(-1, |v| v.key_index)
     }
 }
 
@@ -525,6 +507,11 @@ impl Default for State {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A length or index as the ABI's `i32` (never over 64 KiB: -1 would be unreachable).
+fn abi_i32(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(-1)
 }
 
 /// The first `len` bytes of `buffer`, or `too_long` when it holds fewer.
