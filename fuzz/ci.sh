@@ -77,10 +77,11 @@ for t in "${TARGETS[@]}"; do
 done
 
 # The core's `opt_size` build (the edge module's) reads JSON with a different outer loop
-# and matches names differently: the JSON and whole-token targets again against it.
+# and matches member names differently: the JSON, header, JWK and whole-token targets again
+# against it.
 step "build with the core's opt_size feature"
 cargo +nightly fuzz build --features opt_size
-for t in diff_json json_claims structured; do
+for t in diff_json json_claims header jwk structured; do
     if printf '%s\n' "${TARGETS[@]}" | grep -qx "$t"; then
         run_target "$t" opt_size
     fi
