@@ -3,12 +3,12 @@
 //!
 //! Written by hand for speed, not strictness: `base64ct` is constant-time, built for secret
 //! material, but on a token, which is public, its per-character cost is about five times a
-//! table decoder's and would be the largest part of the JWT layer. (JWK `x` values, public
-//! keys, use this decoder too; `base64ct` still decodes the standard-alphabet PEM bodies.) The rules are exactly `base64ct`'s
-//! `Base64UrlUnpadded::decode`, so a token still has one accepted encoding: the URL-safe
-//! alphabet only, no padding, no whitespace, no length of the form 4n+1, and zero unused
-//! trailing bits (RFC 4648 §3.5). The tests below check the two agree, exhaustively on short
-//! inputs and on random ones.
+//! table decoder's and would be the largest part of the JWT layer. (JWK `x` values and PEM
+//! bodies, mapped from the standard alphabet, use this decoder too.) The rules are exactly
+//! `base64ct`'s `Base64UrlUnpadded::decode`, so a token still has one accepted encoding:
+//! the URL-safe alphabet only, no padding, no whitespace, no length of the form 4n+1, and
+//! zero unused trailing bits (RFC 4648 §3.5). The tests below check the two agree,
+//! exhaustively on short inputs and on random ones.
 
 // `a b c d` are the four characters of a quad and `x y z` the three bytes they make.
 #![allow(clippy::many_single_char_names)]
