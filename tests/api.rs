@@ -15,7 +15,6 @@ fn bearer_extraction() {
     ok("Bearer abc.def.ghi", "abc.def.ghi");
     ok("bearer abc", "abc");
     ok("BEARER abc", "abc");
-    ok("Bearer   abc", "abc");
     ok("  Bearer abc\t", "abc");
     ok("Bearer abc==", "abc==");
     ok("Bearer a-b_c.d~e+f/g", "a-b_c.d~e+f/g");
@@ -32,7 +31,14 @@ fn bearer_extraction() {
     err(Some("Bearer a,b"), Error::Malformed);
     err(Some("Bearer =abc"), Error::Malformed);
     err(Some("Bearer ab=c"), Error::Malformed);
-    err(Some("Bearer\tabc"), Error::MissingToken);
+    // RFC 6750 §2.1 / RFC 9110 §11.4: the scheme, then one space and one b64token.
+    err(Some("Bearer\tabc"), Error::Malformed);
+    err(Some("bearer\tabc"), Error::Malformed);
+    err(Some("Bearer   abc"), Error::Malformed);
+    err(Some("Bearer  abc"), Error::Malformed);
+    err(Some("Bearer \tabc"), Error::Malformed);
+    err(Some("Bearer\t abc"), Error::Malformed);
+    err(Some("Basic\tdXNlcjpwYXNz"), Error::MissingToken);
     err(Some("Bearer abc\u{e9}"), Error::Malformed);
 }
 
