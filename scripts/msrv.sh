@@ -3,8 +3,8 @@
 # (`rust-version`), without and with the `std` feature. Installs that toolchain with rustup
 # (minimal profile) when missing. Uses its own target directory, so the stable build's
 # artifacts are not rebuilt afterwards.
-# Time on the 2-core CI machine from an empty target directory: 75 s of CPU, 252 s of wall
-# clock at a load average of 10-15 (installing the toolchain adds about 10 s).
+# Time on the 2-core CI machine from an empty target directory: 90-105 s of CPU, 4-6 min
+# of wall clock at a load average of 10-15 (installing the toolchain adds about 10 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
