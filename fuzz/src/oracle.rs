@@ -1,5 +1,5 @@
 //! A structured token case (header, claims, keys, policy, time, limits) and the verdict
-//! edjwt must reach on it, computed from the README's rules alone.
+//! edjwt must reach on it, computed from the rules of `docs/security.md` alone.
 
 use arbitrary::Arbitrary;
 use edjwt::{Error, Limits, Policy, Verified, VerifyingKey};
@@ -302,7 +302,7 @@ fn string_of(v: &Value) -> Option<String> {
     }
 }
 
-/// RFC 7515 §4.1.9 as the README states it: case-insensitive, `application/` optional.
+/// RFC 7515 §4.1.9 as `docs/security.md` states it: case-insensitive, `application/` optional.
 fn typ_matches(typ: &str, expected: &str) -> bool {
     fn strip(s: &str) -> &str {
         let p = "application/";
@@ -474,7 +474,7 @@ impl Case {
         Ok(out)
     }
 
-    /// The policy checks, in the README's order.
+    /// The policy checks, in the order of `docs/security.md`.
     fn check_policy(&self, out: &Exposed, claims: &[(Text, Value)]) -> Result<(), Error> {
         let p = &self.policy;
         let now = self.now;
