@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import pathlib
+import re
 import shutil
 import signal
 import socket
@@ -191,6 +192,8 @@ class Nginx:
 
     def __init__(self, conf_template, master=True, valgrind_log=None, **values):
         self.prefix = pathlib.Path(tempfile.mkdtemp(prefix="edjwt-nginx-"))
+        # Workers run as an unprivileged user when nginx starts as root.
+        self.prefix.chmod(0o755)
         for d in ("logs", "keys", "tmp"):
             (self.prefix / d).mkdir()
         self.port = free_port()
@@ -239,6 +242,7 @@ class Nginx:
                 "--leak-check=full",
                 "--show-leak-kinds=definite,indirect",
                 "--errors-for-leak-kinds=definite,indirect",
+                f"--suppressions={pathlib.Path(__file__).parent / 'valgrind.supp'}",
                 f"--log-file={self.valgrind_log}",
                 *cmd,
             ]
@@ -335,6 +339,9 @@ class ModuleTest(unittest.TestCase):
             if VALGRIND:
                 # valgrind's --error-exitcode: any invalid access or definite leak fails.
                 assert code == 0, f"valgrind reported errors (exit {code}), see {VALGRIND}"
+                report = pathlib.Path(VALGRIND).read_text()
+                assert "ERROR SUMMARY: 0 errors" in report, report
+                assert not re.search(r"(at|by) 0x[0-9A-F]+: \S*edjwt", report), report
         finally:
             cls.nginx.cleanup()
 
