@@ -16,10 +16,6 @@
 
 #include "edjwt.h"
 
-#ifndef EDJWT_POLICY_ANY_AUDIENCE
-#define EDJWT_POLICY_ANY_AUDIENCE 2u /* TEMPORARY until the audience rule lands on main */
-#endif
-
 /* A key file is a PEM, JWK or JWKS of at most EDJWT_MAX_KEYS keys; anything this large is
  * not one. */
 #define NGX_HTTP_AUTH_EDJWT_MAX_KEY_FILE (64 * 1024)
