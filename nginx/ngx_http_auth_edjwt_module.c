@@ -25,6 +25,10 @@
  * much memory per worker. */
 #define NGX_HTTP_AUTH_EDJWT_CACHE_INPUT 2048
 
+/* The cache is set-associative: a token may sit in any of the ways of the set its hash
+ * picks, so a few colliding tokens do not evict each other on every request. */
+#define NGX_HTTP_AUTH_EDJWT_CACHE_WAYS 4
+
 /* Upper bound of auth_edjwt_cache: 65536 slots are about 130 MiB per worker. */
 #define NGX_HTTP_AUTH_EDJWT_MAX_CACHE 65536
 
@@ -47,8 +51,8 @@ typedef struct {
 typedef struct {
     edjwt_verifier              verifier;
     time_t                      max_age;
-    ngx_uint_t                  nslots;
-    ngx_http_auth_edjwt_slot_t *slots;
+    ngx_uint_t                  nsets;     /* 0: no cache */
+    ngx_http_auth_edjwt_slot_t *slots;     /* nsets * NGX_HTTP_AUTH_EDJWT_CACHE_WAYS */
 } ngx_http_auth_edjwt_verifier_t;
 
 
@@ -299,7 +303,7 @@ ngx_http_auth_edjwt_handler(ngx_http_request_t *r)
      * this same verifier, so it needs no parsing and no signature check. */
     hash = 0;
 
-    if (v->nslots) {
+    if (v->nsets) {
         hash = ngx_murmur_hash2(input.data, input.len);
 
         if (ngx_http_auth_edjwt_cache_lookup(v, &input, hash, ngx_time()) == NGX_OK) {
@@ -333,7 +337,7 @@ ngx_http_auth_edjwt_handler(ngx_http_request_t *r)
     ctx->claims.data = (u_char *) res.claims;
     ctx->claims.len = res.claims_len;
 
-    if (v->nslots) {
+    if (v->nsets) {
         ngx_http_auth_edjwt_cache_store(v, &input, hash, &res, ngx_time());
     }
 
@@ -444,24 +448,31 @@ ngx_http_auth_edjwt_cache_lookup(ngx_http_auth_edjwt_verifier_t *v, ngx_str_t *i
 {
     u_char                       diff;
     size_t                       i;
+    ngx_uint_t                   way;
     ngx_http_auth_edjwt_slot_t  *slot;
 
-    slot = &v->slots[hash % v->nslots];
+    slot = &v->slots[(hash % v->nsets) * NGX_HTTP_AUTH_EDJWT_CACHE_WAYS];
 
-    if (slot->len == 0 || slot->len != input->len || slot->hash != hash
-        || now >= slot->expires)
-    {
-        return NGX_DECLINED;
+    for (way = 0; way < NGX_HTTP_AUTH_EDJWT_CACHE_WAYS; way++, slot++) {
+        if (slot->len == 0 || slot->len != input->len || slot->hash != hash
+            || now >= slot->expires)
+        {
+            continue;
+        }
+
+        /* The hash only picks the slot; the bytes decide, compared in constant time so
+         * a near miss says nothing about a cached token. */
+        diff = 0;
+        for (i = 0; i < input->len; i++) {
+            diff |= slot->input[i] ^ input->data[i];
+        }
+
+        if (diff == 0) {
+            return NGX_OK;
+        }
     }
 
-    /* The hash only picks the slot; the bytes decide, compared in constant time so a
-     * near miss says nothing about a cached token. */
-    diff = 0;
-    for (i = 0; i < input->len; i++) {
-        diff |= slot->input[i] ^ input->data[i];
-    }
-
-    return diff == 0 ? NGX_OK : NGX_DECLINED;
+    return NGX_DECLINED;
 }
 
 
@@ -472,7 +483,8 @@ ngx_http_auth_edjwt_cache_store(ngx_http_auth_edjwt_verifier_t *v, ngx_str_t *in
     u_char                      *dot;
     time_t                       expires, iat;
     ngx_str_t                    claims, name, value;
-    ngx_http_auth_edjwt_slot_t  *slot;
+    ngx_uint_t                   way;
+    ngx_http_auth_edjwt_slot_t  *set, *slot;
 
     /* Only tokens with `exp` are cached, and never past it: the leeway a verify grants
      * after `exp` is not extended to cached entries. */
@@ -511,7 +523,21 @@ ngx_http_auth_edjwt_cache_store(ngx_http_auth_edjwt_verifier_t *v, ngx_str_t *in
         return;
     }
 
-    slot = &v->slots[hash % v->nslots];
+    /* Into the set's free or expired way, else over the one that expires first. */
+    set = &v->slots[(hash % v->nsets) * NGX_HTTP_AUTH_EDJWT_CACHE_WAYS];
+    slot = set;
+
+    for (way = 0; way < NGX_HTTP_AUTH_EDJWT_CACHE_WAYS; way++) {
+        if (set[way].len == 0 || set[way].expires <= now) {
+            slot = &set[way];
+            break;
+        }
+
+        if (set[way].expires < slot->expires) {
+            slot = &set[way];
+        }
+    }
+
     slot->hash = hash;
     slot->len = (uint32_t) input->len;
     slot->expires = expires;
@@ -1538,10 +1564,13 @@ ngx_http_auth_edjwt_build(ngx_conf_t *cf, ngx_http_auth_edjwt_loc_conf_t *conf)
     }
 
     v->max_age = conf->max_age;
-    v->nslots = (ngx_uint_t) conf->cache;
+    /* auth_edjwt_cache slots, rounded up to whole sets. */
+    v->nsets = ((ngx_uint_t) conf->cache + NGX_HTTP_AUTH_EDJWT_CACHE_WAYS - 1)
+               / NGX_HTTP_AUTH_EDJWT_CACHE_WAYS;
 
-    if (v->nslots) {
-        v->slots = ngx_pcalloc(cf->pool, v->nslots * sizeof(ngx_http_auth_edjwt_slot_t));
+    if (v->nsets) {
+        v->slots = ngx_pcalloc(cf->pool, v->nsets * NGX_HTTP_AUTH_EDJWT_CACHE_WAYS
+                                         * sizeof(ngx_http_auth_edjwt_slot_t));
         if (v->slots == NULL) {
             return NGX_CONF_ERROR;
         }
