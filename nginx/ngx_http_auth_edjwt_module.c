@@ -127,7 +127,8 @@ static ngx_int_t ngx_http_auth_edjwt_init(ngx_conf_t *cf);
 static ngx_command_t  ngx_http_auth_edjwt_commands[] = {
 
     { ngx_string("auth_edjwt"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_HTTP_LMT_CONF
+                        |NGX_CONF_TAKE12,
       ngx_http_auth_edjwt,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
@@ -642,16 +643,56 @@ ngx_http_auth_edjwt_reason_variable(ngx_http_request_t *r, ngx_http_variable_val
 }
 
 
-/* A member of a verified JSON object as a variable value: a string's text (unescaped),
- * a number's, true's or false's JSON text; null, objects and arrays are empty, and so is
- * a string holding control characters, which must not reach a proxied header. */
+/* A JSON scalar as text, appended at d: a string unescaped (NULL when it holds control
+ * characters, which must not reach a proxied header, or, inside an array, a comma), a
+ * number, true or false as written; NULL for null and containers. d has room for the
+ * value's length. */
+static u_char *
+ngx_http_auth_edjwt_json_text(u_char *value, size_t len, u_char *d, ngx_uint_t in_array)
+{
+    ssize_t  n, i;
+
+    if (len == 0) {
+        return NULL;
+    }
+
+    switch (value[0]) {
+
+    case '"':
+        n = ngx_http_auth_edjwt_json_unescape(value + 1, len - 2, d, len);
+        if (n < 0) {
+            return NULL;
+        }
+
+        for (i = 0; i < n; i++) {
+            if (d[i] < 0x20 || d[i] == 0x7f || (in_array && d[i] == ',')) {
+                return NULL;
+            }
+        }
+
+        return d + n;
+
+    case 'n':
+    case '{':
+    case '[':
+        return NULL;
+
+    default:
+        return ngx_cpymem(d, value, len);
+    }
+}
+
+
+/* A member of a verified JSON object as a variable value (ngx_http_auth_edjwt_json_text);
+ * an array of scalars as their texts joined with commas, as NGINX Plus gives arrays.
+ * Anything else is empty. */
 static ngx_int_t
 ngx_http_auth_edjwt_json_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     ngx_str_t *json, ngx_str_t *name)
 {
-    u_char     *p;
-    ssize_t     n, i;
+    u_char     *buf, *d, *p, *end, *item;
     ngx_str_t   value;
+    ngx_uint_t  first;
 
     v->not_found = 1;
 
@@ -659,39 +700,61 @@ ngx_http_auth_edjwt_json_variable(ngx_http_request_t *r, ngx_http_variable_value
         return NGX_OK;
     }
 
-    switch (value.data[0]) {
+    /* The text is never longer than the JSON it comes from. */
+    buf = ngx_pnalloc(r->pool, value.len);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
 
-    case '"':
-        p = ngx_pnalloc(r->pool, value.len);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        n = ngx_http_auth_edjwt_json_unescape(value.data + 1, value.len - 2, p, value.len);
-        if (n < 0) {
+    if (value.data[0] != '[') {
+        d = ngx_http_auth_edjwt_json_text(value.data, value.len, buf, 0);
+        if (d == NULL) {
             return NGX_OK;
         }
 
-        for (i = 0; i < n; i++) {
-            if (p[i] < 0x20 || p[i] == 0x7f) {
+    } else {
+        d = buf;
+        first = 1;
+        p = value.data + 1;
+        end = value.data + value.len - 1;
+
+        for ( ;; ) {
+            while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+                p++;
+            }
+
+            if (p == end) {
+                break;
+            }
+
+            if (!first) {
+                if (*p++ != ',') {
+                    return NGX_OK;
+                }
+
+                while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+                    p++;
+                }
+
+                *d++ = ',';
+            }
+
+            first = 0;
+            item = p;
+            p = ngx_http_auth_edjwt_json_value_end(p, end);
+            if (p == NULL) {
+                return NGX_OK;
+            }
+
+            d = ngx_http_auth_edjwt_json_text(item, p - item, d, 1);
+            if (d == NULL) {
                 return NGX_OK;
             }
         }
-
-        v->data = p;
-        v->len = n;
-        break;
-
-    case 'n':
-    case '{':
-    case '[':
-        return NGX_OK;
-
-    default:
-        v->data = value.data;
-        v->len = value.len;
     }
 
+    v->data = buf;
+    v->len = d - buf;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

@@ -101,7 +101,7 @@ http {{
         listen 127.0.0.1:{upstream};
         access_log off;
         location / {{
-            return 200 "sub=$http_x_sub|prefix=$http_x_prefix|name=$http_x_name|exp=$http_x_exp|admin=$http_x_admin|missing=$http_x_missing|kid=$http_x_kid|alg=$http_x_alg|typ=$http_x_typ";
+            return 200 "sub=$http_x_sub|prefix=$http_x_prefix|name=$http_x_name|exp=$http_x_exp|admin=$http_x_admin|missing=$http_x_missing|kid=$http_x_kid|alg=$http_x_alg|typ=$http_x_typ|groups=$http_x_groups|aud=$http_x_aud|nested=$http_x_nested";
         }}
     }}
 
@@ -122,6 +122,9 @@ http {{
         proxy_set_header X-Kid $edjwt_header_kid;
         proxy_set_header X-Alg $edjwt_header_alg;
         proxy_set_header X-Typ $edjwt_header_typ;
+        proxy_set_header X-Groups $edjwt_claim_groups;
+        proxy_set_header X-Aud $edjwt_claim_aud;
+        proxy_set_header X-Nested $edjwt_claim_nested;
 
         location / {{
             auth_edjwt_audience api;
@@ -152,6 +155,11 @@ http {{
         }}
         location /cookie/ {{
             auth_edjwt "cookie realm" token=$cookie_auth;
+            auth_edjwt_audience api;
+            proxy_pass http://127.0.0.1:{upstream};
+        }}
+        location /query/ {{
+            auth_edjwt "api" token=$arg_access_token;
             auth_edjwt_audience api;
             proxy_pass http://127.0.0.1:{upstream};
         }}
@@ -383,6 +391,23 @@ class ModuleTest(unittest.TestCase):
         self.assertEqual(got["kid"], "k1")
         self.assertEqual(got["alg"], "EdDSA")
         self.assertEqual(got["typ"], "JWT")
+        self.assertEqual(got["aud"], "api")
+        self.assertEqual(got["groups"], "")
+
+    def test_arrays_of_scalars_are_joined_with_commas(self):
+        tok = self.token(
+            claims={"aud": ["billing", "api"], "groups": ["admin", "dev\u00e9", 7, True],
+                    "nested": [["a"]]}
+        )
+        got = self.assertAccepted("/", tok, "arrays")
+        self.assertEqual(got["aud"], "billing,api")
+        self.assertEqual(got["groups"], "admin,dev\u00e9,7,true")
+        self.assertEqual(got["nested"], "")
+        # An element holding a comma would make the list ambiguous: empty instead.
+        tok = self.token(claims={"groups": ["a,b", "c"], "nested": {"a": 1}})
+        got = self.assertAccepted("/", tok, "arrays-comma")
+        self.assertEqual(got["groups"], "")
+        self.assertEqual(got["nested"], "")
 
     def test_claim_with_control_characters_is_not_passed(self):
         tok = self.token(claims={"sub": "alice\r\nX-Admin: 1"})
@@ -484,6 +509,14 @@ class ModuleTest(unittest.TestCase):
             "/cookie/", None, "malformed", "cookie-bad", realm="cookie realm",
             headers={"Cookie": "auth=xyz"},
         )
+
+    def test_token_in_query_never_logged(self):
+        tok = self.token()
+        got = self.assertAccepted(f"/query/?access_token={tok}", None, "query")
+        self.assertEqual(got["sub"], "alice")
+        now = int(time.time())
+        expired = self.token(claims={"iat": now - 1000, "exp": now - 600})
+        self.assertRejected(f"/query/?access_token={expired}", None, "expired", "query-expired")
 
     def test_cache_hits_and_expiry(self):
         now = int(time.time())
