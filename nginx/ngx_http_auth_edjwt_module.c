@@ -1209,6 +1209,99 @@ ngx_http_auth_edjwt_key_problem(int rc)
 }
 
 
+/* For the message about a key the library calls unsupported: which kind of key a PEM
+ * public key holds, by the algorithm OID in its SubjectPublicKeyInfo, or a JWK by its
+ * `kty`. NULL when it cannot tell. */
+static const char *
+ngx_http_auth_edjwt_key_kind(ngx_pool_t *pool, u_char *text, size_t len)
+{
+    u_char      *p, *end, *b64end, *d;
+    size_t       i, j;
+    ngx_str_t    src, der, json, name, kty;
+    ngx_uint_t   k;
+
+    static const struct {
+        const char  *kind;
+        size_t       len;
+        u_char       oid[9];
+    } oids[] = {
+        { "an RSA key", 9, { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 } },
+        { "an EC (ECDSA) key", 7, { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 } },
+        { "an X25519 key", 5, { 0x06, 0x03, 0x2b, 0x65, 0x6e } },
+        { "an X448 key", 5, { 0x06, 0x03, 0x2b, 0x65, 0x6f } },
+        { "an Ed448 key", 5, { 0x06, 0x03, 0x2b, 0x65, 0x71 } },
+    };
+
+    end = text + len;
+
+    if (ngx_strlcasestrn(text, end, (u_char *) "-----BEGIN RSA PUBLIC KEY-----", 29)) {
+        return "an RSA key";
+    }
+
+    p = ngx_strlcasestrn(text, end, (u_char *) "-----BEGIN PUBLIC KEY-----", 25);
+
+    if (p) {
+        p += sizeof("-----BEGIN PUBLIC KEY-----") - 1;
+        b64end = ngx_strlcasestrn(p, end, (u_char *) "-----END", 7);
+        if (b64end == NULL) {
+            return NULL;
+        }
+
+        src.data = ngx_pnalloc(pool, b64end - p);
+        der.data = ngx_pnalloc(pool, ngx_base64_decoded_length(b64end - p));
+        if (src.data == NULL || der.data == NULL) {
+            return NULL;
+        }
+
+        for (d = src.data; p < b64end; p++) {
+            if (*p != '\r' && *p != '\n' && *p != ' ' && *p != '\t') {
+                *d++ = *p;
+            }
+        }
+
+        src.len = d - src.data;
+
+        if (ngx_decode_base64(&der, &src) != NGX_OK) {
+            return NULL;
+        }
+
+        for (k = 0; k < sizeof(oids) / sizeof(oids[0]); k++) {
+            for (i = 0; i + oids[k].len <= der.len; i++) {
+                for (j = 0; j < oids[k].len && der.data[i + j] == oids[k].oid[j]; j++) {
+                    /* void */
+                }
+
+                if (j == oids[k].len) {
+                    return oids[k].kind;
+                }
+            }
+        }
+
+        return NULL;
+    }
+
+    json.data = text;
+    json.len = len;
+    ngx_str_set(&name, "kty");
+
+    if (ngx_http_auth_edjwt_json_member(&json, &name, &kty) == NGX_OK) {
+        if (kty.len == 5 && ngx_strncmp(kty.data, "\"RSA\"", 5) == 0) {
+            return "an RSA key";
+        }
+
+        if (kty.len == 4 && ngx_strncmp(kty.data, "\"EC\"", 4) == 0) {
+            return "an EC (ECDSA) key";
+        }
+
+        if (kty.len == 5 && ngx_strncmp(kty.data, "\"oct\"", 5) == 0) {
+            return "a symmetric (HMAC) key";
+        }
+    }
+
+    return NULL;
+}
+
+
 /* Reads and checks a key file while its directive is parsed, so `nginx -t` and a reload
  * report a bad file at its line and a reload keeps the running configuration. */
 static char *
@@ -1218,6 +1311,7 @@ ngx_http_auth_edjwt_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     int                              rc;
     u_char                          *text, *p;
+    const char                      *kind;
     ssize_t                          n;
     ngx_fd_t                         fd;
     ngx_str_t                       *value, name, conf_name, doc, member, keys;
@@ -1336,6 +1430,17 @@ ngx_http_auth_edjwt_key_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                    name.data);
                 return NGX_CONF_ERROR;
             }
+        }
+    }
+
+    if (rc == EDJWT_ERR_UNSUPPORTED_KEY) {
+        kind = ngx_http_auth_edjwt_key_kind(cf->temp_pool, text, n);
+
+        if (kind) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "auth_edjwt_key_file \"%s\": not an Ed25519 key but %s "
+                               "(unsupported-key)", name.data, kind);
+            return NGX_CONF_ERROR;
         }
     }
 

@@ -269,8 +269,13 @@ class Nginx:
         raise RuntimeError("nginx did not start listening")
 
     def reload(self):
-        pid = int((self.prefix / "logs/nginx.pid").read_text())
-        os.kill(pid, signal.SIGHUP)
+        """`nginx -s reload`: parses the configuration itself before signalling."""
+        return subprocess.run(self.command("-s", "reload"), capture_output=True, text=True,
+                              timeout=30)
+
+    def hup(self):
+        """SIGHUP to the master, as `kill -HUP` from a service manager does."""
+        os.kill(int((self.prefix / "logs/nginx.pid").read_text()), signal.SIGHUP)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -630,31 +635,41 @@ class ReloadTest(unittest.TestCase):
         self.assertEqual(self.nginx.request("/", new)[:2], (401, challenge("unknown-key")))
 
         write_jwks(self.jwks, self.key1, self.key2)
-        self.nginx.reload()
+        self.assertEqual(self.nginx.reload().returncode, 0)
         self.assertEqual(self.wait_for(new, 200), (200, None))
         self.assertEqual(self.nginx.request("/", old)[:2], (200, None))
 
         # Retire key1: its (cached) token stops working after the reload.
         write_jwks(self.jwks, self.key2)
-        self.nginx.reload()
+        self.assertEqual(self.nginx.reload().returncode, 0)
         self.assertEqual(
             self.wait_for(old, 401, challenge("unknown-key")), (401, challenge("unknown-key"))
         )
 
-        # A reload with a broken key file keeps the running configuration.
+        # A reload with a broken key file keeps the running configuration. `nginx -s
+        # reload` reads the configuration first, so it fails itself, naming the file:
         self.jwks.write_text('{"keys": [')
-        self.nginx.reload()
+        problem = (
+            r'\[emerg\] .*auth_edjwt_key_file ".*/keys/jwks.json": not a PEM public key, '
+            r"JWK or JWKS \(invalid-key\) in .*nginx.conf:\d+"
+        )
+        result = self.nginx.reload()
+        self.assertNotEqual(result.returncode, 0)
+        self.assertRegex(result.stderr, problem)
+        # and a SIGHUP straight to the master logs the error and keeps the old workers.
+        self.nginx.hup()
         deadline = time.monotonic() + 10
         while "keys/jwks.json" not in self.nginx.error_log and time.monotonic() < deadline:
             time.sleep(0.1)
-        self.assertRegex(
-            self.nginx.error_log,
-            r'\[emerg\] .*auth_edjwt_key_file ".*/keys/jwks.json": not a PEM public key, '
-            r"JWK or JWKS \(invalid-key\) in .*nginx.conf:\d+",
-        )
+        self.assertRegex(self.nginx.error_log, problem)
         time.sleep(0.5)
         self.assertEqual(self.nginx.request("/", new)[:2], (200, None))
         self.assertEqual(self.nginx.request("/", old)[:2], (401, challenge("unknown-key")))
+
+        # Fixed again: the next reload works.
+        write_jwks(self.jwks, self.key1)
+        self.assertEqual(self.nginx.reload().returncode, 0)
+        self.assertEqual(self.wait_for(old, 200), (200, None))
 
 
 BAD_CONF = """
@@ -731,14 +746,15 @@ class ConfigTest(unittest.TestCase):
     def test_rsa_key(self):
         self.assertConfigError(
             f'auth_edjwt "api"; auth_edjwt_key_file {self.dir}/rsa.public.pem;',
-            rf'auth_edjwt_key_file "{self.dir}/rsa.public.pem": not an Ed25519 key '
-            r"\(unsupported-key\)",
+            rf'auth_edjwt_key_file "{self.dir}/rsa.public.pem": not an Ed25519 key but an '
+            r"RSA key \(unsupported-key\)",
         )
 
     def test_other_curve(self):
         self.assertConfigError(
             f'auth_edjwt "api"; auth_edjwt_key_file {self.dir}/x25519.public.pem;',
-            rf'"{self.dir}/x25519.public.pem": not an Ed25519 key \(unsupported-key\)',
+            rf'"{self.dir}/x25519.public.pem": not an Ed25519 key but an X25519 key '
+            r"\(unsupported-key\)",
         )
 
     def test_private_key(self):
