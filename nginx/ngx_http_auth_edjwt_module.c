@@ -763,12 +763,14 @@ ngx_http_auth_edjwt_json_variable(ngx_http_request_t *r, ngx_http_variable_value
 }
 
 
+/* $edjwt_claim_<name> (segment 1) and $edjwt_header_<name> (segment 0): `var` is the full
+ * variable name, `prefix` the length of its fixed part. Nothing of a rejected token is
+ * handed out: nothing unverified is. */
 static ngx_int_t
-ngx_http_auth_edjwt_claim_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
-    uintptr_t data)
+ngx_http_auth_edjwt_segment_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    ngx_str_t *var, size_t prefix, ngx_uint_t segment)
 {
-    ngx_str_t                  *var = (ngx_str_t *) data;
-    ngx_str_t                   name;
+    ngx_str_t                  *json, name;
     ngx_http_auth_edjwt_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_auth_edjwt_module);
@@ -778,17 +780,29 @@ ngx_http_auth_edjwt_claim_variable(ngx_http_request_t *r, ngx_http_variable_valu
         return NGX_OK;
     }
 
-    if (ctx->claims.data == NULL
-        && ngx_http_auth_edjwt_decode_segment(r, ctx, 1, &ctx->claims) != NGX_OK)
+    json = segment == 1 ? &ctx->claims : &ctx->header;
+
+    if (json->data == NULL
+        && ngx_http_auth_edjwt_decode_segment(r, ctx, segment, json) != NGX_OK)
     {
+        json->data = NULL;
         v->not_found = 1;
         return NGX_OK;
     }
 
-    name.data = var->data + sizeof("edjwt_claim_") - 1;
-    name.len = var->len - (sizeof("edjwt_claim_") - 1);
+    name.data = var->data + prefix;
+    name.len = var->len - prefix;
 
-    return ngx_http_auth_edjwt_json_variable(r, v, &ctx->claims, &name);
+    return ngx_http_auth_edjwt_json_variable(r, v, json, &name);
+}
+
+
+static ngx_int_t
+ngx_http_auth_edjwt_claim_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    uintptr_t data)
+{
+    return ngx_http_auth_edjwt_segment_variable(r, v, (ngx_str_t *) data,
+                                                sizeof("edjwt_claim_") - 1, 1);
 }
 
 
@@ -796,29 +810,8 @@ static ngx_int_t
 ngx_http_auth_edjwt_header_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
     uintptr_t data)
 {
-    ngx_str_t                  *var = (ngx_str_t *) data;
-    ngx_str_t                   name;
-    ngx_http_auth_edjwt_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_auth_edjwt_module);
-
-    /* Header values of rejected tokens are not handed out: nothing unverified is. */
-    if (ctx == NULL || ctx->reason != EDJWT_OK) {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    if (ctx->header.data == NULL
-        && ngx_http_auth_edjwt_decode_segment(r, ctx, 0, &ctx->header) != NGX_OK)
-    {
-        v->not_found = 1;
-        return NGX_OK;
-    }
-
-    name.data = var->data + sizeof("edjwt_header_") - 1;
-    name.len = var->len - (sizeof("edjwt_header_") - 1);
-
-    return ngx_http_auth_edjwt_json_variable(r, v, &ctx->header, &name);
+    return ngx_http_auth_edjwt_segment_variable(r, v, (ngx_str_t *) data,
+                                                sizeof("edjwt_header_") - 1, 0);
 }
 
 

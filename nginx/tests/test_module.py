@@ -76,15 +76,18 @@ def write_jwks(path, *keys):
     path.write_text(json.dumps({"keys": [k.jwk for k in keys]}))
 
 
-CONF = """
+# The main context every test configuration starts with.
+MAIN = """
 daemon off;
 master_process {master};
 worker_processes 1;
 error_log {prefix}/logs/error.log info;
 pid {prefix}/logs/nginx.pid;
 load_module {module};
-
 events {{ worker_connections 128; }}
+"""
+
+CONF = MAIN + """
 
 http {{
     log_format edjwt '$http_x_case $status [$edjwt_reason]';
@@ -572,14 +575,7 @@ class ModuleTest(unittest.TestCase):
                     self.assertNotIn(part, log)
 
 
-ROTATION_CONF = """
-daemon off;
-master_process on;
-worker_processes 1;
-error_log {prefix}/logs/error.log info;
-pid {prefix}/logs/nginx.pid;
-load_module {module};
-events {{ worker_connections 64; }}
+ROTATION_CONF = MAIN + """
 http {{
     access_log off;
     client_body_temp_path {prefix}/tmp/body;
