@@ -306,7 +306,7 @@ impl<'k, 'p> Verifier<'k, 'p> {
         buf: &'b mut [u8],
     ) -> Result<Verified<'b>, Error> {
         let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
-        self.verify_untrusted(untrusted, now)
+        self.verify_parsed(untrusted, now)
     }
 
     /// Like [`verify`](Self::verify) for the value of an `Authorization` header (`None` when
@@ -323,14 +323,26 @@ impl<'k, 'p> Verifier<'k, 'p> {
         self.verify(bearer_token(authorization)?, now, buf)
     }
 
-    /// Finishes verifying a token parsed with [`UntrustedToken::parse`]: key selection,
+    /// Finishes verifying a token parsed with [`UntrustedToken::parse`]: this verifier's
+    /// size limits (the token may have been parsed under others), key selection,
     /// signature, claims, policy.
     ///
     /// # Errors
-    /// [`Error::UnknownKey`], [`Error::BadSignature`], then the claims errors
-    /// ([`Error::Malformed`] for a payload that is not a strict JSON object,
-    /// [`Error::InvalidClaim`]) and the policy errors.
+    /// [`Error::TokenTooLarge`], [`Error::HeaderTooLarge`], [`Error::UnknownKey`],
+    /// [`Error::BadSignature`], then the claims errors ([`Error::Malformed`] for a payload
+    /// that is not a strict JSON object, [`Error::InvalidClaim`]) and the policy errors.
     pub fn verify_untrusted<'b>(
+        &self,
+        token: UntrustedToken<'_, 'b>,
+        now: u64,
+    ) -> Result<Verified<'b>, Error> {
+        token.segments.check_limits(&self.policy.size_limits())?;
+        self.verify_parsed(token, now)
+    }
+
+    /// Key selection, signature, claims and policy of a token parsed under this verifier's
+    /// limits.
+    fn verify_parsed<'b>(
         &self,
         token: UntrustedToken<'_, 'b>,
         now: u64,
