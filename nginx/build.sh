@@ -9,13 +9,23 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 
 need=()
-command -v nginx >/dev/null || need+=(nginx)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)
 [ -x /usr/share/nginx/src/configure ] || need+=(nginx-dev)
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 if [ "${#need[@]}" -gt 0 ]; then
+    # Installing the nginx package must not start a system nginx on port 80: without a
+    # policy-rc.d of the machine's own, one that denies service starts during the install.
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod 755 "$policy"
+    fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
+        || { [ -z "$policy" ] || rm -f "$policy"; exit 1; }
+    [ -z "$policy" ] || rm -f "$policy"
 fi
 
 # The module's binary signature must match the nginx that loads it.
@@ -47,4 +57,4 @@ make -s -f objs/Makefile modules >/dev/null
 
 mkdir -p "$target/nginx"
 cp objs/ngx_http_auth_edjwt_module.so "$target/nginx/"
-echo "built $target/nginx/ngx_http_auth_edjwt_module.so (nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'))"
+echo "built $target/nginx/ngx_http_auth_edjwt_module.so for nginx $dev_version"
