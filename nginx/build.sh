@@ -36,7 +36,8 @@ if [ -n "$bin_version" ] && [ "$bin_version" != "$dev_version" ]; then
     exit 1
 fi
 
-cargo build --release -p edjwt-capi
+# EDJWT_CAPI_FEATURES=dalek: the core's ed25519-dalek backend (see nginx/README.md, Load).
+cargo build --release -p edjwt-capi ${EDJWT_CAPI_FEATURES:+--features "$EDJWT_CAPI_FEATURES"}
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 export EDJWT_CAPI_LIB="$target/release/libedjwt_c.a"
