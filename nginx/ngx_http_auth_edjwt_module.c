@@ -264,8 +264,15 @@ ngx_http_auth_edjwt_handler(ngx_http_request_t *r)
 
     alcf = ngx_http_get_module_loc_conf(r, ngx_http_auth_edjwt_module);
 
-    if (alcf->realm == NULL || alcf->verifier == NULL) {
+    if (alcf->realm == NULL) {
         return NGX_DECLINED;
+    }
+
+    if (alcf->verifier == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "auth_edjwt: no \"auth_edjwt_key_file\" for this request's "
+                      "server{} level");
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     v = alcf->verifier;
@@ -1537,7 +1544,9 @@ ngx_http_auth_edjwt_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_auth_edjwt_loc_conf_t *prev = parent;
     ngx_http_auth_edjwt_loc_conf_t *conf = child;
 
-    ngx_uint_t  own;
+    ngx_uint_t                  own;
+    ngx_http_core_srv_conf_t   *cscf;
+    ngx_http_core_loc_conf_t   *clcf;
 
     /* Whether this level sets anything the verifier is built from; if not, it shares
      * its parent's verifier (and cache) instead of building an identical one. */
@@ -1583,10 +1592,20 @@ ngx_http_auth_edjwt_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    /* A location that requires tokens without keys to check them is an error. The
+     * server{} level is left alone: `auth_edjwt` in http{} or server{} with keys given
+     * per location is a valid configuration, and a request that matches no location
+     * there is refused at run time (500), never let through. */
     if (conf->realm && conf->verifier == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"auth_edjwt\" is on but no \"auth_edjwt_key_file\" is set");
-        return NGX_CONF_ERROR;
+        cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+        clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+        if (cscf->ctx->loc_conf[ngx_http_auth_edjwt_module.ctx_index] != conf) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"auth_edjwt\" is on in location \"%V\" but no "
+                               "\"auth_edjwt_key_file\" is set", &clcf->name);
+            return NGX_CONF_ERROR;
+        }
     }
 
     return NGX_CONF_OK;

@@ -773,8 +773,50 @@ class ConfigTest(unittest.TestCase):
 
     def test_on_without_key(self):
         self.assertConfigError(
-            'auth_edjwt "api";', r'"auth_edjwt" is on but no "auth_edjwt_key_file" is set'
+            'auth_edjwt "api";',
+            r'"auth_edjwt" is on in location "/" but no "auth_edjwt_key_file" is set',
         )
+
+    def test_auth_in_http_with_keys_per_location(self):
+        nginx = Nginx(
+            MAIN + """
+            http {{
+                auth_edjwt "api";
+                server {{
+                    listen 127.0.0.1:{port};
+                    location /a/ {{ auth_edjwt_key_file {key}; root html; }}
+                    location /b/ {{ auth_edjwt_key_file {key}; root html; }}
+                    location /public/ {{ auth_edjwt off; root html; }}
+                    {extra}
+                }}
+            }}
+            """,
+            key=self.key.public_path,
+            extra="",
+        )
+        try:
+            nginx.write_conf()
+            result = nginx.test_config()
+            self.assertEqual(result.returncode, 0, result.stderr)
+            nginx.start()
+            try:
+                self.assertEqual(nginx.request("/a/")[:2], (401, challenge()))
+                self.assertEqual(nginx.request("/public/")[0], 404)
+                # No location matches: the server{} level has no keys, and fails closed.
+                self.assertEqual(nginx.request("/elsewhere")[0], 500)
+                self.assertIn('auth_edjwt: no "auth_edjwt_key_file"', nginx.error_log)
+            finally:
+                nginx.stop()
+            nginx.values["extra"] = "location /c/ { root html; }"
+            nginx.write_conf()
+            result = nginx.test_config()
+            self.assertNotEqual(result.returncode, 0)
+            self.assertRegex(
+                result.stderr,
+                r'"auth_edjwt" is on in location "/c/" but no "auth_edjwt_key_file" is set',
+            )
+        finally:
+            nginx.cleanup()
 
     def test_bad_token_parameter(self):
         self.assertConfigError(
