@@ -704,6 +704,7 @@ class ConfigTest(unittest.TestCase):
         (cls.dir / "empty.jwks").write_text('{"keys": []}')
         (cls.dir / "garbage.pem").write_text("hello\n")
         write_jwks(cls.dir / "one.jwks", cls.key)
+        (cls.dir / "one.jwk").write_text(json.dumps(cls.key.jwk))
 
     @classmethod
     def tearDownClass(cls):
@@ -728,7 +729,7 @@ class ConfigTest(unittest.TestCase):
     def test_valid(self):
         result = self.check(
             f'auth_edjwt "api"; auth_edjwt_key_file {self.dir}/one.jwks; '
-            f"auth_edjwt_key_file {self.key.public_path};"
+            f"auth_edjwt_key_file {self.key.public_path}; auth_edjwt_key_file {self.dir}/one.jwk;"
         )
         self.assertEqual(result.returncode, 0, result.stderr)
 
