@@ -3,7 +3,7 @@
 # and nginx-dev when missing), runs the Python tests against the real nginx on 127.0.0.1,
 # then the same requests once more with nginx under valgrind (master_process off).
 # Installs what it needs itself (valgrind, openssl, python3-venv from Debian; PyJWT and
-# cryptography from PyPI into a throwaway venv). Measured: 52 s on 2 cores with the Cargo
+# cryptography from PyPI into a throwaway venv). Measured: 52-61 s on 2 cores with the Cargo
 # build cached (module build 20 s, tests 5 s, valgrind run 10 s, venv and pip the rest);
 # installing nginx and nginx-dev on a fresh machine adds about 40 s.
 set -euo pipefail
