@@ -33,6 +33,8 @@ export const SUBJECT_HEADER = 'x-verified-sub';
  * - `policy`: `Edjwt#setPolicy` options.
  * - `upstream(request)`: where accepted requests go (default: the global `fetch`).
  * - `now()`: seconds since the epoch (default: the host's clock).
+ * - `realm`: the `realm` of every challenge (RFC 6750 §3: `Bearer realm="api"`,
+ *   `Bearer realm="api", error="invalid_token", ...`); none by default.
  *
  * A missing or rejected token gets `401` with the RFC 6750 `WWW-Authenticate` challenge and
  * the reason code as the body (never anything from the token); a configuration error
@@ -40,7 +42,8 @@ export const SUBJECT_HEADER = 'x-verified-sub';
  * the token's subject, percent-encoded (a client-sent `x-verified-sub` is always removed
  * first).
  */
-export function createHandler({ edjwt, keys, policy = {}, upstream, now }) {
+export function createHandler({ edjwt, keys, policy = {}, upstream, now, realm }) {
+  const challenge = challengeWithRealm(realm);
   edjwt.setKeys(keys);
   edjwt.setPolicy(policy);
   const send = upstream ?? ((request) => fetch(request));
@@ -55,7 +58,7 @@ export function createHandler({ edjwt, keys, policy = {}, upstream, now }) {
       return new Response(`${result.code}\n`, {
         status: 401,
         headers: {
-          'www-authenticate': result.challenge,
+          'www-authenticate': challenge(result.challenge),
           'content-type': 'text/plain; charset=utf-8',
           'cache-control': 'no-store',
         },
@@ -68,4 +71,20 @@ export function createHandler({ edjwt, keys, policy = {}, upstream, now }) {
     if (result.sub !== null) headers.set(SUBJECT_HEADER, encodeURIComponent(result.sub));
     return send(new Request(request, { headers }));
   };
+}
+
+/**
+ * The module's challenge with `realm="..."` as its first parameter. The realm is written as
+ * a quoted-string without escapes (RFC 9110 §5.6.4), so it must be printable ASCII without
+ * `"` or `\`; anything else is refused at start-up.
+ */
+function challengeWithRealm(realm) {
+  if (realm === undefined || realm === null) return (challenge) => challenge;
+  if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(realm)) {
+    throw new TypeError('edjwt: realm must be printable ASCII without quotes or backslashes');
+  }
+  const param = `realm="${realm}"`;
+  // The module gives `Bearer` (missing-token) or `Bearer error="invalid_token", ...`.
+  return (challenge) =>
+    challenge === 'Bearer' ? `Bearer ${param}` : challenge.replace(/^Bearer /, `Bearer ${param}, `);
 }

@@ -118,3 +118,36 @@ test('upstream answers pass through unchanged', async () => {
   );
   assert.equal(res.status, 204);
 });
+
+test('a realm is the first parameter of every challenge', async () => {
+  const handler = createHandler({
+    edjwt: Edjwt.fromModule(compile(path)),
+    keys: JWKS,
+    policy: { issuer: 'https://issuer.example', audience: 'api' },
+    now: () => interop.now + 365 * 86400,
+    realm: 'api.example',
+    upstream: async () => assert.fail('a rejected request went upstream'),
+  });
+  const call = (authorization) =>
+    handler(new Request('https://api.example/', authorization ? { headers: { authorization } } : {}));
+  const missing = await call(undefined);
+  assert.equal(missing.status, 401);
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="api.example"');
+  const expired = await call(`Bearer ${token('pyjwt_basic')}`);
+  assert.equal(expired.status, 401);
+  assert.equal(await expired.text(), 'expired\n');
+  assert.equal(
+    expired.headers.get('www-authenticate'),
+    'Bearer realm="api.example", error="invalid_token", error_description="token expired"',
+  );
+});
+
+test('a realm that cannot be a quoted-string without escapes is refused at start-up', () => {
+  for (const realm of ['a"b', 'a\\b', 'a\nb', 'caf\u00e9', 42]) {
+    assert.throws(
+      () => createHandler({ edjwt: Edjwt.fromModule(compile(path)), keys: JWKS, realm }),
+      TypeError,
+      String(realm),
+    );
+  }
+});
