@@ -11,7 +11,9 @@
 # what each means). Builds the package (edge/npm/pack.sh) when the tarball is missing or
 # older than its sources, installs it and a pinned workerd from npm into target/workers/ when
 # missing or changed, writes target/workers/PORT/config.capnp, then runs
-# `workerd serve` in place of this script (its pid is workerd's).
+# `workerd serve` in place of this script (its pid is workerd's). EDJWT_WORKER_SCRIPT names
+# another module to serve as the auth Worker (bench/ uses it for its pass-through and
+# verify-loop Workers).
 set -euo pipefail
 
 # workerd whose Linux binary (shipped in @cloudflare/workerd-linux-64) runs on Debian 12's
@@ -67,7 +69,8 @@ flock -u 9
 entry="$(node -p "require('$pkg/package.json').exports['.'].workerd")"
 DIR="$WORK/$PORT"
 mkdir -p "$DIR"
-cp "$HERE/worker.mjs" "$HERE/origin.mjs" "$DIR/"
+cp "${EDJWT_WORKER_SCRIPT:-$HERE/worker.mjs}" "$DIR/worker.mjs"
+cp "$HERE/origin.mjs" "$DIR/"
 cp "$pkg/$entry" "$DIR/edjwt-edge.mjs"
 cp "$pkg/edjwt.mjs" "$pkg/handler.mjs" "$pkg/edjwt_edge.wasm" "$DIR/"
 

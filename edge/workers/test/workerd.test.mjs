@@ -9,17 +9,17 @@
 //   node --test edge/workers/test/workerd.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { serve } from './helpers.mjs';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const SERVE = join(ROOT, 'edge/workers/serve.sh');
 const JOSE_DIR = process.env.EDJWT_JOSE_DIR ?? join(ROOT, 'target/workers-test');
 const { SignJWT } = await import(
   pathToFileURL(createRequire(join(JOSE_DIR, 'package.json')).resolve('jose')).href
@@ -28,8 +28,6 @@ const { SignJWT } = await import(
 const ISSUER = 'https://issuer.example';
 const AUDIENCE = 'api';
 const REALM = 'edjwt';
-// Start-up includes building and installing when serve.sh finds them missing.
-const START_TIMEOUT_MS = 180_000;
 
 // ---- keys (openssl) and tokens (jose) ----
 
@@ -65,67 +63,6 @@ async function mint(key, { kid, ...claims } = {}) {
   const header = { alg: 'EdDSA', typ: 'JWT' };
   if (kid !== undefined) header.kid = kid;
   return new SignJWT(payload).setProtectedHeader(header).sign(key.privateKey);
-}
-
-// ---- workerd through serve.sh ----
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portOpen(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => socket.end(() => resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** Starts serve.sh with `bindings` as its environment; resolves once the port answers. */
-async function serve(bindings) {
-  const port = await freePort();
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('EDJWT_')) delete env[name];
-  Object.assign(env, bindings);
-  let log = '';
-  const child = spawn('bash', [SERVE, String(port)], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  let done = false;
-  exited.then(() => (done = true));
-  const stop = async () => {
-    if (!done) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {}
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {}
-      }, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!(await portOpen(port))) {
-    if (done || Date.now() > deadline) {
-      await stop();
-      throw new Error(`serve.sh did not listen on ${port}:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const get = (path, headers = {}) =>
-    fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: 'manual' });
-  return { port, get, stop, log: () => log };
 }
 
 /** Asserts a 401 with the reason code as body and exactly the challenge for `message`. */
