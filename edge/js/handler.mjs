@@ -1,26 +1,25 @@
 // An example edge handler: a `fetch(request)` that lets through only requests carrying a
 // valid bearer token, and passes them on with the verified subject.
 //
-// Cloudflare Workers (module syntax), with the .wasm module bundled and the keys and policy
-// in the worker's environment:
+// Cloudflare Workers (module syntax), from the npm package (edge/npm; the `workerd` export
+// condition gives the .wasm as a compiled module), keys and policy in the Worker's env:
 //
-//   import wasm from './edjwt_edge.wasm';
-//   import { Edjwt } from './edjwt.mjs';
-//   import { createHandler } from './handler.mjs';
+//   import { createEdjwt, createHandler } from 'edjwt-edge';
 //   let handler;
 //   export default {
 //     fetch(request, env) {
 //       handler ??= createHandler({
-//         edjwt: Edjwt.fromModule(wasm),
+//         edjwt: createEdjwt(),
 //         keys: env.JWKS,                               // PEM, JWK or JWKS text
 //         policy: { issuer: env.ISSUER, audience: env.AUDIENCE },
+//         realm: 'api',
 //       });
 //       return handler(request);
 //     },
 //   };
 //
-// Other `fetch`-style hosts (Deno Deploy, Fastly's JS runtime, Vercel edge, node 20) take
-// the same function.
+// Tested in workerd (edge/workers) and node 20; other `fetch`-style hosts (Deno Deploy,
+// Fastly's JS runtime, Vercel edge) take the same function but are not tested.
 
 /** The header the verified subject is passed on in. */
 export const SUBJECT_HEADER = 'x-verified-sub';
