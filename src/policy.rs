@@ -34,6 +34,24 @@ impl Limits {
         max_token_len: DEFAULT_MAX_TOKEN_LEN,
         max_header_len: DEFAULT_MAX_HEADER_LEN,
     };
+
+    /// The longest accepted token, in bytes.
+    #[must_use]
+    pub const fn max_token_len(self, bytes: usize) -> Self {
+        Limits {
+            max_token_len: bytes,
+            ..self
+        }
+    }
+
+    /// The longest accepted header segment, in bytes.
+    #[must_use]
+    pub const fn max_header_len(self, bytes: usize) -> Self {
+        Limits {
+            max_header_len: bytes,
+            ..self
+        }
+    }
 }
 
 impl Default for Limits {

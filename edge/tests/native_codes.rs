@@ -499,6 +499,7 @@ fn bearer_cases() -> Vec<Case> {
         ("lowercase-scheme", ok, Some("bearer {token}")),
         ("uppercase-scheme", ok, Some("BEARER {token}")),
         ("two-spaces", ok, Some("Bearer  {token}")),
+        ("tab", ok, Some("Bearer\t{token}")),
         ("surrounding-whitespace", ok, Some("\t Bearer {token} \t")),
         ("trailing-garbage", ok, Some("Bearer {token} x")),
         ("trailing-equals", ok, Some("Bearer {token}=")),
