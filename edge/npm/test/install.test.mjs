@@ -66,9 +66,11 @@ test('node: import by name, verify, handler', () => {
 import { createEdjwt, createHandler, Edjwt, EdjwtError, SUBJECT_HEADER, wasmModule } from 'edjwt-edge';
 import { Edjwt as WrapperEdjwt } from 'edjwt-edge/wrapper';
 import { createHandler as handlerOnly } from 'edjwt-edge/handler';
+import * as entry from 'edjwt-edge';
 
 const { JWKS, TOKEN, NOW } = process.env;
 const out = {
+  exports: Object.keys(entry).sort(),
   module: wasmModule instanceof WebAssembly.Module,
   imports: WebAssembly.Module.imports(wasmModule).length,
   sameClass: Edjwt === WrapperEdjwt,
@@ -112,6 +114,18 @@ console.log(JSON.stringify(out));
     node(['check.mjs'], { JWKS, TOKEN: token('pyjwt_basic'), NOW: String(interop.now) }),
   );
   assert.deepEqual(out, {
+    // Each of these is declared in index.d.ts and used by the TypeScript consumer below.
+    exports: [
+      'Edjwt',
+      'EdjwtError',
+      'NO_HEADER',
+      'NUMBER_FIELD',
+      'SUBJECT_HEADER',
+      'TEXT_FIELD',
+      'createEdjwt',
+      'createHandler',
+      'wasmModule',
+    ],
     module: true,
     imports: 0,
     sameClass: true,
@@ -133,7 +147,18 @@ console.log(JSON.stringify(out));
 });
 
 const CONSUMER_TS = `
-import { createEdjwt, createHandler, EdjwtError, wasmModule, type VerifyResult } from 'edjwt-edge';
+import {
+  createEdjwt,
+  createHandler,
+  Edjwt as EntryEdjwt,
+  EdjwtError,
+  NO_HEADER,
+  NUMBER_FIELD,
+  SUBJECT_HEADER as ENTRY_SUBJECT_HEADER,
+  TEXT_FIELD,
+  wasmModule,
+  type VerifyResult,
+} from 'edjwt-edge';
 import { Edjwt } from 'edjwt-edge/wrapper';
 import { SUBJECT_HEADER } from 'edjwt-edge/handler';
 import wasm from 'edjwt-edge/edjwt_edge.wasm';
@@ -141,6 +166,13 @@ import wasm from 'edjwt-edge/edjwt_edge.wasm';
 const module: WebAssembly.Module = wasmModule;
 const same: WebAssembly.Module = wasm;
 const edjwt: Edjwt = createEdjwt();
+const loaded: Promise<EntryEdjwt> = EntryEdjwt.load(wasmModule);
+const fields: [1, 6, 0xffffffff, 'x-verified-sub'] = [
+  TEXT_FIELD.issuer,
+  NUMBER_FIELD.anyAudience,
+  NO_HEADER,
+  ENTRY_SUBJECT_HEADER,
+];
 edjwt.setKeys('-----BEGIN PUBLIC KEY-----', ['{"keys":[]}']);
 edjwt.setPolicy({ issuer: 'i', audience: ['a', 'b'], leeway: 30, allowMissingExp: true, anyAudience: false });
 // @ts-expect-error leeway is a number of seconds
@@ -182,7 +214,7 @@ const handle: (request: Request) => Promise<Response> = createHandler({
 // @ts-expect-error keys are required
 createHandler({ edjwt });
 
-export { module, same, handle };
+export { module, same, handle, loaded, fields };
 `;
 
 for (const [name, compilerOptions] of [
