@@ -62,6 +62,7 @@ JSON
   echo "$sum" >"$pkg/.tgz-sha256"
 fi
 flock -u 9
+exec 9>&-
 
 # The package's module for workerd, as its `exports` map names it for the `workerd`
 # condition, under the package's name so that `import ... from 'edjwt-edge'` finds it; the
