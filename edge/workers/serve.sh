@@ -23,7 +23,7 @@ WORKERD_VERSION=1.20261123.1
 COMPATIBILITY_DATE=2026-11-23
 
 PORT="${1:-}"
-if ! [[ "$PORT" =~ ^[0-9]{1,5}$ ]] || ((PORT < 1 || PORT > 65535)); then
+if ! [[ "$PORT" =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
   echo "usage: bash edge/workers/serve.sh PORT" >&2
   exit 2
 fi
