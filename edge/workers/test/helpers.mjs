@@ -65,6 +65,7 @@ export async function serve(bindings) {
   }
   const get = (path, headers = {}) =>
     fetch(`http://127.0.0.1:${port}${path}`, { headers, redirect: 'manual' });
-  return { port, get, stop, log: () => log };
+  // `pid` is workerd's: serve.sh execs it.
+  return { port, pid: child.pid, get, stop, log: () => log };
 }
 
