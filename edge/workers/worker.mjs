@@ -2,7 +2,8 @@
 // and passes accepted requests to the `ORIGIN` service binding with `x-verified-sub` set.
 //
 // Bindings (text, from serve.sh's environment):
-//   EDJWT_KEYS          PEM, JWK or JWKS text (required)
+//   EDJWT_KEYS          PEM, JWK or JWKS text, or several PEM blocks one after the other
+//                       (required)
 //   EDJWT_ISSUER        required `iss` (unset or empty: not checked)
 //   EDJWT_AUDIENCE      required `aud` (unset or empty: a token carrying `aud` is rejected,
 //                       `wrong-audience`, unless EDJWT_ANY_AUDIENCE is set)
@@ -43,7 +44,7 @@ function configure(env) {
   if (keys === undefined) throw new Error('EDJWT_KEYS is not set');
   return createHandler({
     edjwt: createEdjwt(),
-    keys,
+    keys: pemBlocks(keys) ?? keys,
     policy: {
       issuer: text(env.EDJWT_ISSUER),
       audience: text(env.EDJWT_AUDIENCE),
@@ -53,6 +54,20 @@ function configure(env) {
     realm: text(env.EDJWT_REALM) ?? 'edjwt',
     upstream: (request) => env.ORIGIN.fetch(request),
   });
+}
+
+const PEM_BLOCK = /-----BEGIN [^-]*-----[^-]*-----END [^-]*-----/g;
+
+/**
+ * The blocks of a text made only of two or more PEM blocks (and whitespace), for rotation
+ * with PEM keys; otherwise `undefined` and the text goes to the module as one key text
+ * (which refuses anything around a single block).
+ */
+function pemBlocks(text) {
+  const blocks = text.match(PEM_BLOCK);
+  return blocks !== null && blocks.length > 1 && text.replace(PEM_BLOCK, '').trim() === ''
+    ? blocks
+    : undefined;
 }
 
 /** A binding's text; unset (workerd gives `null` for an unset environment variable) or empty: `undefined`. */

@@ -227,6 +227,25 @@ describe('EDJWT_KEYS a PEM, no EDJWT_AUDIENCE', () => {
   });
 });
 
+describe('EDJWT_KEYS two PEM blocks, one after the other', () => {
+  let server;
+  before(async () => {
+    server = await serve({ EDJWT_KEYS: `${key1.pem}\n${key2.pem}`, EDJWT_AUDIENCE: AUDIENCE });
+  });
+  after(() => server?.stop());
+
+  test('tokens of either key are accepted, others are bad-signature', async () => {
+    for (const key of [key1, key2]) {
+      await assertAccepted(await server.get('/r', bearer(await mint(key))), { sub: 'alice', path: '/r' });
+    }
+    await assertRejected(
+      await server.get('/', bearer(await mint(stranger))),
+      'bad-signature',
+      'signature does not match',
+    );
+  });
+});
+
 describe('EDJWT_ANY_AUDIENCE=1, no EDJWT_AUDIENCE, no EDJWT_ISSUER', () => {
   let server;
   before(async () => {
@@ -246,6 +265,7 @@ for (const [name, bindings] of [
   ['no EDJWT_KEYS', { EDJWT_AUDIENCE: AUDIENCE }],
   ['EDJWT_KEYS a private key', { EDJWT_KEYS: key1.privatePem }],
   ['EDJWT_KEYS not a key', { EDJWT_KEYS: 'not a key' }],
+  ['EDJWT_KEYS a PEM block with text after it', { EDJWT_KEYS: `${key1.pem}\n${key2.pem}\ntrailing` }],
   ['EDJWT_LEEWAY not a number', { EDJWT_KEYS: key1.pem, EDJWT_LEEWAY: 'soon' }],
   ['EDJWT_ANY_AUDIENCE neither 1/true nor 0/false', { EDJWT_KEYS: key1.pem, EDJWT_ANY_AUDIENCE: 'yes' }],
 ]) {
