@@ -261,15 +261,27 @@ describe('EDJWT_ANY_AUDIENCE=1, no EDJWT_AUDIENCE, no EDJWT_ISSUER', () => {
 
 // ---- configuration errors: 500 for every request, nothing reaches the origin ----
 
-for (const [name, bindings] of [
-  ['no EDJWT_KEYS', { EDJWT_AUDIENCE: AUDIENCE }],
-  ['EDJWT_KEYS a private key', { EDJWT_KEYS: key1.privatePem }],
-  ['EDJWT_KEYS not a key', { EDJWT_KEYS: 'not a key' }],
-  ['EDJWT_KEYS a PEM block with text after it', { EDJWT_KEYS: `${key1.pem}\n${key2.pem}\ntrailing` }],
-  ['EDJWT_LEEWAY not a number', { EDJWT_KEYS: key1.pem, EDJWT_LEEWAY: 'soon' }],
-  ['EDJWT_ANY_AUDIENCE neither 1/true nor 0/false', { EDJWT_KEYS: key1.pem, EDJWT_ANY_AUDIENCE: 'yes' }],
+for (const [name, bindings, logged] of [
+  ['no EDJWT_KEYS', { EDJWT_AUDIENCE: AUDIENCE }, 'EDJWT_KEYS is not set'],
+  ['EDJWT_KEYS a private key', { EDJWT_KEYS: key1.privatePem }, 'private-key'],
+  ['EDJWT_KEYS not a key', { EDJWT_KEYS: 'not a key' }, 'invalid-key'],
+  [
+    'EDJWT_KEYS PEM blocks with text after them',
+    { EDJWT_KEYS: `${key1.pem}\n${key2.pem}\ntrailing` },
+    'invalid-key',
+  ],
+  [
+    'EDJWT_LEEWAY not a number',
+    { EDJWT_KEYS: key1.pem, EDJWT_LEEWAY: 'soon' },
+    'EDJWT_LEEWAY must be a number of seconds',
+  ],
+  [
+    'EDJWT_ANY_AUDIENCE neither 1/true nor 0/false',
+    { EDJWT_KEYS: key1.pem, EDJWT_ANY_AUDIENCE: 'yes' },
+    'EDJWT_ANY_AUDIENCE must be 1, true, 0 or false',
+  ],
 ]) {
-  test(`configuration error (${name}): 500`, async (t) => {
+  test(`configuration error (${name}): 500, logged once`, async (t) => {
     const server = await serve(bindings);
     t.after(() => server.stop());
     for (const headers of [{}, bearer(await mint(key1, { aud: undefined }))]) {
@@ -278,5 +290,10 @@ for (const [name, bindings] of [
       assert.equal(res.headers.get('www-authenticate'), null);
       assert.equal(await res.text(), 'server misconfigured\n');
     }
+    const line = `edjwt: configuration refused: ${logged}\n`;
+    for (let i = 0; i < 50 && !server.log().includes(line); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(server.log().split(line).length - 1, 1, server.log());
   });
 }
