@@ -213,7 +213,15 @@ struct Owned {
 
 fn escape_piece() -> impl Strategy<Value = &'static str> {
     prop::sample::select(vec![
-        "x", "\\n", "\\\"", "\\\\", "\\/", "\\u00e9", "\\ud83d\\ude00", "\\u0001", "é",
+        "x",
+        "\\n",
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\u00e9",
+        "\\ud83d\\ude00",
+        "\\u0001",
+        "é",
     ])
 }
 

@@ -152,8 +152,14 @@ fn authorization_values() {
     assert_eq!(with(Some(&[b"Bearer ".as_slice(), &ok].concat())), "ok");
     assert_eq!(with(Some(&[b"bearer ".as_slice(), &ok].concat())), "ok");
     // One space exactly (RFC 6750 §2.1): a tab or a second space is not a bearer credential.
-    assert_eq!(with(Some(&[b"bearer  ".as_slice(), &ok].concat())), "malformed");
-    assert_eq!(with(Some(&[b"Bearer\t".as_slice(), &ok].concat())), "malformed");
+    assert_eq!(
+        with(Some(&[b"bearer  ".as_slice(), &ok].concat())),
+        "malformed"
+    );
+    assert_eq!(
+        with(Some(&[b"Bearer\t".as_slice(), &ok].concat())),
+        "malformed"
+    );
 }
 
 #[test]

@@ -265,11 +265,10 @@ impl IntoResponse for AuthRejection {
             "message": reason.message(),
         }));
         let mut response = (status, body).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_static(reason.www_authenticate()),
-            );
+        if let Some(challenge) = reason.www_authenticate() {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
     }
