@@ -69,18 +69,29 @@ export interface Accepted {
   keyIndex: number;
 }
 
-/** A verification that failed. */
-export interface Rejected {
+interface RejectedBase {
   ok: false;
-  /** The stable reason number. */
+  /** The stable reason number (the core's, shared with the C ABI). */
   reason: number;
   /** The kebab-case reason code, e.g. `expired`. */
   code: string;
-  /** 401 (the token) or 500 (the keys, the policy, the host). */
-  status: 401 | 500;
+}
+
+/** A token that was missing or rejected. */
+export interface TokenRejected extends RejectedBase {
+  status: 401;
   /** The RFC 6750 `WWW-Authenticate` value. */
   challenge: string;
 }
+
+/** A failure of the server's own (keys, policy, the host's call): no challenge. */
+export interface ConfigurationRejected extends RejectedBase {
+  status: 500;
+  challenge: null;
+}
+
+/** A verification that failed. */
+export type Rejected = TokenRejected | ConfigurationRejected;
 
 export type VerifyResult = Accepted | Rejected;
 

@@ -189,8 +189,13 @@ if (r.ok) {
   r.code;
 } else {
   const code: string = r.code;
-  const status: 401 | 500 = r.status;
-  const challenge: string = r.challenge;
+  const reason: number = r.reason;
+  if (r.status === 401) {
+    const challenge: string = r.challenge;
+  } else {
+    const status: 500 = r.status;
+    const none: null = r.challenge;
+  }
   // @ts-expect-error a rejected result has no claims
   r.claims;
 }
