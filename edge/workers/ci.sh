@@ -8,8 +8,8 @@
 #
 #   bash edge/workers/ci.sh
 #
-# Measured on 2 cores at load average ~16 (other builds running): 58 s after edge/ci.sh (the
-# module built, npm cache warm: pack 17 s, npm installs, tsc twice, the workerd tests 4 s);
+# Measured on 2 cores at load average 14-25 (other builds running): 58-111 s after edge/ci.sh
+# (the module built, npm cache warm: pack, npm installs, tsc twice; the workerd tests 4-6 s);
 # 155 s alone from an empty target directory and an empty npm cache.
 set -euo pipefail
 
