@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the edge module and packs the npm package `edjwt-edge` into
+# Builds the shipped edge module (edge/build.sh with EDJWT_SHIPPED_ONLY=1) and packs the npm
+# package `edjwt-edge` into
 # target/npm/edjwt-edge-<version>.tgz. The package's JS sources are edge/js/*.mjs, copied into
 # a staging directory next to the files of edge/npm/ and the shipped module
 # (edge/dist/edjwt_edge.wasm, ed25519-compact, wasm-opt -Oz). Needs what edge/build.sh needs
@@ -14,7 +15,7 @@ ROOT="$(cd "$EDGE/.." && pwd)"
 OUT="$ROOT/target/npm"
 STAGE="$OUT/stage"
 
-bash "$EDGE/build.sh"
+EDJWT_SHIPPED_ONLY=1 bash "$EDGE/build.sh"
 
 # One version for the crate and the package.
 version="$(node -p "require('$NPM_DIR/package.json').version")"
