@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds the shipped edge module (edge/build.sh with EDJWT_SHIPPED_ONLY=1) and packs the npm
-# package `edjwt-edge` into
-# target/npm/edjwt-edge-<version>.tgz. The package's JS sources are edge/js/*.mjs, copied into
-# a staging directory next to the files of edge/npm/ and the shipped module
+# package `edjwt-edge` into target/npm/edjwt-edge-<version>.tgz. The package's JS sources are
+# edge/js/*.mjs, copied into a staging directory next to the files of edge/npm/ and the module
 # (edge/dist/edjwt_edge.wasm, ed25519-compact, wasm-opt -Oz). Needs what edge/build.sh needs
 # (the wasm32-unknown-unknown target, binaryen's wasm-opt) and npm. Run from anywhere:
 #
