@@ -33,7 +33,8 @@ export const SUBJECT_HEADER = 'x-verified-sub';
  * - `upstream(request)`: where accepted requests go (default: the global `fetch`).
  * - `now()`: seconds since the epoch (default: the host's clock).
  * - `realm`: the `realm` of every challenge (RFC 6750 §3: `Bearer realm="api"`,
- *   `Bearer realm="api", error="invalid_token", ...`); none by default.
+ *   `Bearer realm="api", error="invalid_token", ...`); none by default. Printable ASCII;
+ *   `"` and `\` are escaped.
  *
  * A missing or rejected token gets `401` with the RFC 6750 `WWW-Authenticate` challenge and
  * the reason code as the body (never anything from the token); a configuration error
@@ -74,15 +75,16 @@ export function createHandler({ edjwt, keys, policy = {}, upstream, now, realm }
 
 /**
  * The module's challenge with `realm="..."` as its first parameter. The realm is written as
- * a quoted-string without escapes (RFC 9110 §5.6.4), so it must be printable ASCII without
- * `"` or `\`; anything else is refused at start-up.
+ * a quoted-string (RFC 9110 §5.6.4: `"` and `\` escaped with a backslash); it must be
+ * printable ASCII (a header value holds no control characters, and non-ASCII text has no
+ * portable encoding there), else it is refused at start-up.
  */
 function challengeWithRealm(realm) {
   if (realm === undefined || realm === null) return (challenge) => challenge;
-  if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/.test(realm)) {
-    throw new TypeError('edjwt: realm must be printable ASCII without quotes or backslashes');
+  if (typeof realm !== 'string' || !/^[\x20-\x7e]*$/.test(realm)) {
+    throw new TypeError('edjwt: realm must be printable ASCII');
   }
-  const param = `realm="${realm}"`;
+  const param = `realm="${realm.replace(/["\\]/g, '\\$&')}"`;
   // The module gives `Bearer` (missing-token) or `Bearer error="invalid_token", ...`.
   return (challenge) =>
     challenge === 'Bearer' ? `Bearer ${param}` : challenge.replace(/^Bearer /, `Bearer ${param}, `);

@@ -17,7 +17,10 @@ export interface HandlerOptions {
   upstream?: (request: Request) => Response | Promise<Response>;
   /** Seconds since the epoch (default: the host's clock). */
   now?: () => Seconds;
-  /** The `realm` of every `WWW-Authenticate` challenge (RFC 6750 §3); none by default. */
+  /**
+   * The `realm` of every `WWW-Authenticate` challenge (RFC 6750 §3): printable ASCII, `"`
+   * and `\` escaped; none by default. Anything else throws `TypeError` here.
+   */
   realm?: string;
 }
 
