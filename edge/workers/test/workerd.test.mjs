@@ -246,10 +246,16 @@ describe('EDJWT_KEYS two PEM blocks, one after the other', () => {
   });
 });
 
-describe('EDJWT_ANY_AUDIENCE=1, no EDJWT_AUDIENCE, no EDJWT_ISSUER', () => {
+describe('EDJWT_ANY_AUDIENCE=1, no EDJWT_AUDIENCE, no EDJWT_ISSUER, EDJWT_REALM', () => {
   let server;
   before(async () => {
-    server = await serve({ EDJWT_KEYS: key1.pem, EDJWT_ANY_AUDIENCE: '1' });
+    server = await serve({ EDJWT_KEYS: key1.pem, EDJWT_ANY_AUDIENCE: '1', EDJWT_REALM: 'api "v2"' });
+  });
+
+  test('the realm, its quotes escaped, in the challenge', async () => {
+    const res = await server.get('/');
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="api \\"v2\\""');
   });
   after(() => server?.stop());
 
