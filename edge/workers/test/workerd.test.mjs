@@ -21,9 +21,15 @@ import { serve } from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const JOSE_DIR = process.env.EDJWT_JOSE_DIR ?? join(ROOT, 'target/workers-test');
-const { SignJWT } = await import(
-  pathToFileURL(createRequire(join(JOSE_DIR, 'package.json')).resolve('jose')).href
-);
+const { SignJWT } = await import(joseEntry());
+
+function joseEntry() {
+  try {
+    return pathToFileURL(createRequire(join(JOSE_DIR, 'package.json')).resolve('jose')).href;
+  } catch {
+    throw new Error(`jose not found in ${JOSE_DIR}: npm install --prefix ${JOSE_DIR} jose@6.2.19`);
+  }
+}
 
 const ISSUER = 'https://issuer.example';
 const AUDIENCE = 'api';
