@@ -47,7 +47,7 @@ async fn file_rewritten_while_requests_run() {
     let (key_b, public_b) = support::openssl_key(&dir, "b");
     let (jwk_a, jwk_b) = (jwk(&public_a, "a"), jwk(&public_b, "b"));
     let file = dir.join("jwks.json");
-    std::fs::write(&file, jwks(&[jwk_a.clone()])).unwrap();
+    std::fs::write(&file, jwks(std::slice::from_ref(&jwk_a))).unwrap();
 
     let store = KeyStore::new();
     let watcher = FileSource::new([&file])
@@ -119,7 +119,7 @@ async fn file_rewritten_while_requests_run() {
     );
 
     // The old key retired: its tokens stop working within the interval, cache or not.
-    std::fs::write(&file, jwks(&[jwk_b.clone()])).unwrap();
+    std::fs::write(&file, jwks(std::slice::from_ref(&jwk_b))).unwrap();
     let took = until(&client, &url, &token_a, 401).await;
     assert!(took <= POLL * 3, "the old key stayed {took:?}");
     assert_eq!(bearer(&client, &url, &token_a).await.code(), "unknown-key");
