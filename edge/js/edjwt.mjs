@@ -24,6 +24,7 @@ export const NUMBER_FIELD = Object.freeze({
   requireExp: 3,
   maxTokenLen: 4,
   maxHeaderLen: 5,
+  anyAudience: 6,
 });
 
 /** `len` for `edjwt_verify_authorization` when the request has no such header. */
@@ -110,8 +111,13 @@ export class Edjwt {
   /**
    * Replaces the policy. Options (all optional): `issuer`, `audience` (a string or an array:
    * any of them), `subject`, `typ`, `requireClaims` (array), `leeway` (s, default 60),
-   * `maxAge` (s), `allowMissingExp` (default false), `maxTokenLen` (default 8192, at most
-   * 65536), `maxHeaderLen` (default 1024).
+   * `maxAge` (s), `allowMissingExp` (default false), `anyAudience` (default false),
+   * `maxTokenLen` (default 8192, at most 65536), `maxHeaderLen` (default 1024).
+   *
+   * Audience rule (RFC 7519 §4.1.3): a token that carries `aud` is rejected
+   * (`wrong-audience`) unless `audience` names a value it contains. With no `audience`,
+   * `anyAudience: true` accepts a token whose `aud` names any audience; a token without
+   * `aud` is accepted either way.
    */
   setPolicy(options = {}) {
     this.x.edjwt_policy_reset();
@@ -129,6 +135,9 @@ export class Edjwt {
     }
     if (options.allowMissingExp) {
       this.check(this.x.edjwt_policy_set(NUMBER_FIELD.requireExp, 0n));
+    }
+    if (options.anyAudience) {
+      this.check(this.x.edjwt_policy_set(NUMBER_FIELD.anyAudience, 1n));
     }
   }
 

@@ -69,6 +69,9 @@ fn set_policy(p: &Value) {
     if p["allowMissingExp"] == true {
         assert_eq!(edjwt_policy_set(number_field::REQUIRE_EXP, 0), 0);
     }
+    if p["anyAudience"] == true {
+        assert_eq!(edjwt_policy_set(number_field::ANY_AUDIENCE, 1), 0);
+    }
 }
 
 fn tokens(source: &str) -> Value {
