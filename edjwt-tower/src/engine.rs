@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use edjwt::{
-    CacheStats, Error, Policy, SharedVerifiedCache, UntrustedToken, Verified, Verifier,
-    DEFAULT_MAX_TOKEN_LEN,
+    scratch_len, CacheStats, Error, Policy, SharedVerifiedCache, UntrustedToken, Verified,
+    Verifier, DEFAULT_MAX_TOKEN_LEN,
 };
 use serde::de::DeserializeOwned;
 
@@ -17,12 +17,6 @@ use crate::token::VerifiedToken;
 /// 256 tokens cover the active users of a busy service for the minutes a token lives;
 /// 16 shards keep threads verifying different tokens off each other's locks.
 type Cache = SharedVerifiedCache<'static, MAX_KEYS, 16, 16, 2048>;
-
-/// A scratch for `Verified::deserialize_claims` that always suffices for a token of
-/// `token_len` bytes (the payload plus its longest string, both shorter than the token).
-const fn scratch_len(token_len: usize) -> usize {
-    token_len.saturating_mul(2)
-}
 
 /// Tokens up to this length decode into buffers on the worker's stack (24 KiB with the
 /// scratch); only a policy raising the default limits lets longer ones reach the heap.
@@ -157,6 +151,7 @@ fn accept<T: DeserializeOwned>(
             .claims()
             .expires_at()
             .map(edjwt::NumericDate::seconds),
+        verified.payload().to_owned(),
     );
     Ok(Accepted { claims, token })
 }

@@ -10,6 +10,7 @@ pub struct VerifiedToken {
     subject: Option<String>,
     kid: Option<String>,
     expires_at: Option<u64>,
+    claims_json: String,
 }
 
 impl VerifiedToken {
@@ -17,11 +18,13 @@ impl VerifiedToken {
         subject: Option<String>,
         kid: Option<String>,
         expires_at: Option<u64>,
+        claims_json: String,
     ) -> Self {
         VerifiedToken {
             subject,
             kid,
             expires_at,
+            claims_json,
         }
     }
 
@@ -42,5 +45,12 @@ impl VerifiedToken {
     #[must_use]
     pub fn expires_at(&self) -> Option<u64> {
         self.expires_at
+    }
+
+    /// The claims set JSON exactly as signed (strict RFC 8259 JSON, already validated), for
+    /// handlers that pass the claims on or read members `T` does not name.
+    #[must_use]
+    pub fn claims_json(&self) -> &str {
+        &self.claims_json
     }
 }
