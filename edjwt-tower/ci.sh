@@ -30,7 +30,8 @@ mkdir -p "$node_dir"
 NODE_PATH="$node_dir/node_modules" node -e 'console.log("jose", require("jose/package.json").version)'
 
 step "edjwt-tower: package"
-cargo package -p edjwt-tower --allow-dirty --no-verify --quiet
+# edjwt is not on crates.io yet: packaged together, cargo resolves it locally.
+cargo package -p edjwt -p edjwt-tower --allow-dirty --no-verify --quiet
 cargo build -p edjwt-tower --no-default-features
 
 step "edjwt-tower: tests (HTTP on loopback, PyJWT and jose tokens, openssl keys)"

@@ -1,0 +1,40 @@
+//! `GET /hello` behind the layer, for the load figures (`edjwt-tower/load.sh`):
+//! `hello PUBLIC.pem off|cache|nocache` prints `listening on http://ADDR` and serves until
+//! killed. `off` serves without the layer (the baseline).
+
+use std::io::Write;
+
+use axum::routing::get;
+use axum::Router;
+use edjwt::Policy;
+use edjwt_tower::{EdjwtLayer, FileSource, KeyStore};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let (key, mode) = (
+        args.next()
+            .ok_or("usage: hello PUBLIC.pem off|cache|nocache")?,
+        args.next().unwrap_or_default(),
+    );
+    let mut app = Router::new().route("/hello", get(|| async { "hello" }));
+    let store = KeyStore::new();
+    let _watcher = FileSource::new([key]).start(&store)?;
+    app = match mode.as_str() {
+        "off" => app,
+        "cache" | "nocache" => app.layer(
+            EdjwtLayer::builder(store)
+                .policy(Policy::new().audience("api"))
+                .cache(mode == "cache")
+                .build(),
+        ),
+        _ => return Err("mode: off, cache or nocache".into()),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "listening on http://{}", listener.local_addr()?)?;
+    stdout.flush()?;
+    drop(stdout);
+    axum::serve(listener, app).await?;
+    Ok(())
+}
