@@ -93,7 +93,7 @@ impl Engine {
     ) -> Result<Accepted<T>, Rejected> {
         let result = match &self.cache {
             Some(cache) => {
-                self.sync(cache, store);
+                self.sync(cache, store, snapshot);
                 cache.verify(token, now, buf)
             }
             None => Verifier::new(&snapshot.keys, self.policy).verify(token, now, buf),
@@ -115,8 +115,8 @@ impl Engine {
 
     /// Loads the store's current keys into the cache when they changed. Inside the lock
     /// the store is read again, so a slow thread never installs an older set over a newer.
-    fn sync(&self, cache: &Cache, store: &KeyStore) {
-        if self.synced.load(Ordering::Acquire) == store.snapshot().generation {
+    fn sync(&self, cache: &Cache, store: &KeyStore, current: &Snapshot) {
+        if self.synced.load(Ordering::Acquire) == current.generation {
             return;
         }
         let _guard = self

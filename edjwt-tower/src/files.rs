@@ -60,13 +60,20 @@ impl FileSource {
     /// # Panics
     /// Outside a tokio runtime (as `tokio::spawn`).
     pub fn start(self, store: &Arc<KeyStore>) -> Result<FileWatcher, LoadError> {
+        // Fingerprints first: a write landing during the read shows as a change later.
+        let seen = self.paths.iter().map(|p| fingerprint(p)).collect();
+        // Read before registering, so a failed start leaves the store as it was.
+        let keys = read(&self.paths).inspect_err(|error| {
+            store.reload_failures.increment();
+            tracing::warn!(file = error.origin(), reason = error.code(), %error, "key files not loaded");
+        })?;
         let watch = Arc::new(Watch {
             part: store.add_source(),
             store: Arc::clone(store),
-            seen: Mutex::new(Vec::new()),
+            seen: Mutex::new(seen),
             paths: self.paths,
         });
-        watch.reload()?;
+        watch.publish(keys)?;
         #[cfg(unix)]
         let hangup = if self.sighup {
             let signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -180,7 +187,20 @@ impl Watch {
     /// the next poll.
     fn reload(&self) -> Result<usize, LoadError> {
         *self.seen.lock().unwrap_or_else(PoisonError::into_inner) = self.fingerprints();
-        let result = self.read().and_then(|keys| {
+        let keys = read(&self.paths);
+        self.publish_result(keys)
+    }
+
+    /// Publishes keys read at start-up.
+    fn publish(&self, keys: KeySet<MAX_KEYS>) -> Result<usize, LoadError> {
+        self.publish_result(Ok(keys))
+    }
+
+    fn publish_result(
+        &self,
+        keys: Result<KeySet<MAX_KEYS>, LoadError>,
+    ) -> Result<usize, LoadError> {
+        let result = keys.and_then(|keys| {
             let len = keys.len();
             self.store
                 .set_part(self.part, keys)
@@ -204,13 +224,14 @@ impl Watch {
         }
         result
     }
+}
 
-    fn read(&self) -> Result<KeySet<MAX_KEYS>, LoadError> {
-        let mut keys = KeySet::new();
-        for path in &self.paths {
-            keys.add_file(path)
-                .map_err(|e| LoadError::from_file(path, e))?;
-        }
-        Ok(keys)
+/// Every file into one set, all or nothing.
+fn read(paths: &[PathBuf]) -> Result<KeySet<MAX_KEYS>, LoadError> {
+    let mut keys = KeySet::new();
+    for path in paths {
+        keys.add_file(path)
+            .map_err(|e| LoadError::from_file(path, e))?;
     }
+    Ok(keys)
 }

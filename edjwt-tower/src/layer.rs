@@ -257,7 +257,12 @@ impl<T: DeserializeOwned + Clone + Send + Sync + 'static> Shared<T> {
                 tracing::trace!(kid = accepted.token.kid(), "token accepted");
                 Decision::Accept(accepted)
             }
-            Err(rejected) if rejected.error == Error::UnknownKey && may_refresh => {
+            // Asked only for this reason: the check takes a lock.
+            Err(rejected)
+                if rejected.error == Error::UnknownKey
+                    && may_refresh
+                    && self.store.can_refresh() =>
+            {
                 Decision::Refresh
             }
             Err(rejected) => self.reject(rejected, grpc),
@@ -306,8 +311,7 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let may_refresh = self.shared.store.can_refresh();
-        match self.shared.decide(&request, may_refresh) {
+        match self.shared.decide(&request, true) {
             Decision::Accept(accepted) => {
                 admit(&mut request, accepted);
                 ResponseFuture::inner(self.inner.call(request))
@@ -392,9 +396,7 @@ where
                 Some(response) => Poll::Ready(Ok(response.map(Either::Right))),
                 // Polled again after completion: the tower contract says never; answer a
                 // 500 rather than panic.
-                None => Poll::Ready(Ok(
-                    response::rejected(Error::BufferTooSmall, false).map(Either::Right)
-                )),
+                None => Poll::Ready(Ok(response::internal().map(Either::Right))),
             },
             StateProj::Boxed { future } => future.as_mut().poll(cx),
         }

@@ -66,6 +66,13 @@ pub(crate) fn forbidden(grpc: bool) -> Response<Full<Bytes>> {
     )
 }
 
+/// A bare `500`, for a future polled after it completed (a bug in the caller).
+pub(crate) fn internal() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
 fn json(
     status: StatusCode,
     code: &'static str,
