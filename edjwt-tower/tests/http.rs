@@ -71,6 +71,14 @@ fn with(changes: Value) -> Value {
     claims
 }
 
+/// Serves [`hello`] behind `layer`; the route's URL.
+async fn serve_hello(layer: &EdjwtLayer<Scoped>) -> String {
+    let router = Router::new()
+        .route("/hello", get(hello))
+        .layer(layer.clone());
+    format!("{}/hello", support::serve(router).await)
+}
+
 /// (case, token to mint, expected status, expected reason code).
 fn cases(
     key: &std::path::Path,
@@ -191,13 +199,7 @@ async fn every_rejection_class_with_pyjwt_and_jose_tokens() {
     let (key, public) = support::openssl_key(&dir, "k1");
     let (other, _) = support::openssl_key(&dir, "other");
     let layer = layer(store_with(&public, "k1"), true);
-    let url = support::serve(
-        Router::new()
-            .route("/hello", get(hello))
-            .layer(layer.clone()),
-    )
-    .await;
-    let url = format!("{url}/hello");
+    let url = serve_hello(&layer).await;
     let client = reqwest::Client::new();
 
     let mut tokens = Vec::new();
@@ -205,17 +207,7 @@ async fn every_rejection_class_with_pyjwt_and_jose_tokens() {
         let cases = cases(&key, &other);
         let minted = mint(
             minter,
-            &cases
-                .iter()
-                .map(|c| Mint {
-                    claims: c.1.claims.clone(),
-                    header: c.1.header.clone(),
-                    key: match &c.1.key {
-                        Signer::Ed25519(p) => Signer::Ed25519(p.clone()),
-                        Signer::Hs256(s) => Signer::Hs256(s),
-                    },
-                })
-                .collect::<Vec<_>>(),
+            &cases.iter().map(|c| c.1.clone()).collect::<Vec<_>>(),
         );
         for ((case, _, status, code), token) in cases.into_iter().zip(minted) {
             let answer = bearer(&client, &url, &token).await;
@@ -346,13 +338,7 @@ async fn cookie_source_and_no_cache() {
         .cache(false)
         .claims::<Scoped>()
         .build();
-    let url = support::serve(
-        Router::new()
-            .route("/hello", get(hello))
-            .layer(layer.clone()),
-    )
-    .await;
-    let url = format!("{url}/hello");
+    let url = serve_hello(&layer).await;
     let client = reqwest::Client::new();
     for minter in MINTERS {
         let now = now();

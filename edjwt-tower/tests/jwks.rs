@@ -17,8 +17,7 @@ use axum::http::header::CACHE_CONTROL;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use edjwt::Policy;
-use edjwt_tower::{EdjwtLayer, JwksSource, KeyStore};
+use edjwt_tower::{JwksSource, KeyStore};
 use serde_json::{json, Value};
 use support::{bearer, jwk, mint, now, Mint, Minter};
 
@@ -103,19 +102,6 @@ async fn jwks_server(keys: Vec<Value>) -> (Server, String) {
     (server, base)
 }
 
-async fn app(store: Arc<KeyStore>) -> (EdjwtLayer, String) {
-    let layer = EdjwtLayer::builder(store)
-        .policy(Policy::new().audience("api"))
-        .build();
-    let url = support::serve(
-        Router::new()
-            .route("/hello", get(|| async { "hello" }))
-            .layer(layer.clone()),
-    )
-    .await;
-    (layer, format!("{url}/hello"))
-}
-
 /// Waits until the JWKS server has answered `n` fetches, then lets the client finish.
 async fn fetched(server: &Server, n: u64) {
     for _ in 0..400 {
@@ -172,7 +158,7 @@ async fn rotation_cache_control_and_every_failure_keeps_the_last_good_set() {
         .await
         .unwrap();
     assert_eq!((server.fetches(), store.len()), (1, 1));
-    let (layer, url) = app(Arc::clone(&store)).await;
+    let (layer, url) = support::hello_app(Arc::clone(&store)).await;
     let client = reqwest::Client::new();
     assert_eq!(bearer(&client, &url, &keys.tokens[0]).await.status, 200);
 
@@ -254,7 +240,7 @@ async fn unknown_kid_bursts_fetch_at_most_once_per_interval() {
         .start(&store)
         .await
         .unwrap();
-    let (_, url) = app(Arc::clone(&store)).await;
+    let (_, url) = support::hello_app(Arc::clone(&store)).await;
     let client = reqwest::Client::new();
     server.set(|s| s.keys = keys.public[..2].to_vec());
 
@@ -300,7 +286,7 @@ async fn oidc_discovery_and_start_failures() {
     let (server, base) = jwks_server(vec![keys.public[2].clone()]).await;
     let store = KeyStore::new();
     let _watcher = JwksSource::discover(&base).start(&store).await.unwrap();
-    let (_, url) = app(Arc::clone(&store)).await;
+    let (_, url) = support::hello_app(Arc::clone(&store)).await;
     let client = reqwest::Client::new();
     assert_eq!(bearer(&client, &url, &keys.tokens[2]).await.status, 200);
 

@@ -10,10 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::routing::get;
-use axum::Router;
-use edjwt::Policy;
-use edjwt_tower::{EdjwtLayer, FileSource, KeyStore};
+use edjwt_tower::{FileSource, KeyStore};
 use serde_json::json;
 use support::{bearer, jwk, mint, now, Mint, Minter};
 
@@ -55,16 +52,7 @@ async fn file_rewritten_while_requests_run() {
         .sighup(false)
         .start(&store)
         .unwrap();
-    let layer = EdjwtLayer::builder(Arc::clone(&store))
-        .policy(Policy::new().audience("api"))
-        .build();
-    let url = support::serve(
-        Router::new()
-            .route("/hello", get(|| async { "hello" }))
-            .layer(layer.clone()),
-    )
-    .await;
-    let url = format!("{url}/hello");
+    let (layer, url) = support::hello_app(Arc::clone(&store)).await;
     let client = reqwest::Client::new();
     let claims = json!({"aud": "api", "sub": "dave", "exp": now() + 600});
     let tokens = mint(

@@ -67,12 +67,14 @@ pub const MINTERS: [Minter; 2] = [Minter::PyJwt, Minter::Jose];
 
 /// One token to sign: claims, extra header parameters, and the key (a private PEM path,
 /// or an HMAC secret for the wrong-algorithm case).
+#[derive(Clone)]
 pub struct Mint {
     pub claims: Value,
     pub header: Value,
     pub key: Signer,
 }
 
+#[derive(Clone)]
 pub enum Signer {
     Ed25519(PathBuf),
     Hs256(&'static str),
@@ -177,6 +179,23 @@ pub async fn serve(router: axum::Router) -> String {
         axum::serve(listener, router).await.unwrap();
     });
     format!("http://{addr}")
+}
+
+/// `GET /hello` behind a layer with `Policy::new().audience("api")` over `store`; returns
+/// the layer and the route's URL.
+pub async fn hello_app(
+    store: std::sync::Arc<edjwt_tower::KeyStore>,
+) -> (edjwt_tower::EdjwtLayer, String) {
+    let layer = edjwt_tower::EdjwtLayer::builder(store)
+        .policy(edjwt::Policy::new().audience("api"))
+        .build();
+    let url = serve(
+        axum::Router::new()
+            .route("/hello", axum::routing::get(|| async { "hello" }))
+            .layer(layer.clone()),
+    )
+    .await;
+    (layer, format!("{url}/hello"))
 }
 
 /// Every log line of this test process, captured once for all its tests.
