@@ -1,6 +1,7 @@
 //! `GET /hello` behind the layer, for the load figures (`edjwt-tower/load.sh`):
-//! `hello PUBLIC.pem off|cache|nocache` prints `listening on http://ADDR` and serves until
-//! killed. `off` serves without the layer (the baseline).
+//! `hello PUBLIC.pem off|cache|cache2048|nocache` prints `listening on http://ADDR` and
+//! serves until killed. `off` serves without the layer (the baseline); `cache` has the
+//! default cache (256 tokens), `cache2048` one of 2,048 tokens.
 
 use std::io::Write;
 
@@ -14,7 +15,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (key, mode) = (
         args.next()
-            .ok_or("usage: hello PUBLIC.pem off|cache|nocache")?,
+            .ok_or("usage: hello PUBLIC.pem off|cache|cache2048|nocache")?,
         args.next().unwrap_or_default(),
     );
     let mut app = Router::new().route("/hello", get(|| async { "hello" }));
@@ -22,13 +23,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _watcher = FileSource::new([key]).start(&store)?;
     app = match mode.as_str() {
         "off" => app,
-        "cache" | "nocache" => app.layer(
+        "cache" | "cache2048" | "nocache" => app.layer(
             EdjwtLayer::builder(store)
                 .policy(Policy::new().audience("api"))
-                .cache(mode == "cache")
+                .cache(mode != "nocache")
+                .cache_capacity(match mode.as_str() {
+                    "cache" => 256,
+                    "cache2048" => 2048,
+                    _ => 0,
+                })
                 .build(),
         ),
-        _ => return Err("mode: off, cache or nocache".into()),
+        _ => return Err("mode: off, cache, cache2048 or nocache".into()),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let mut stdout = std::io::stdout().lock();

@@ -13,10 +13,12 @@ use serde::de::DeserializeOwned;
 use crate::key_store::{KeyStore, Snapshot, MAX_KEYS};
 use crate::token::VerifiedToken;
 
-/// Cache geometry: 16 shards × 16 slots of 2 KiB (tokens up to about 1.2 KiB), 523 KiB.
-/// 256 tokens cover the active users of a busy service for the minutes a token lives;
-/// 16 shards keep threads verifying different tokens off each other's locks.
+/// One part of the cache: 16 shards × 16 slots of 2 KiB (tokens up to about 1.2 KiB),
+/// 523 KiB. 16 shards keep threads verifying different tokens off each other's locks.
 type Cache = SharedVerifiedCache<'static, MAX_KEYS, 16, 16, 2048>;
+
+/// Tokens one [`Cache`] part holds.
+pub(crate) const TOKENS_PER_PART: usize = 256;
 
 /// Tokens up to this length decode into buffers on the worker's stack (24 KiB with the
 /// scratch); only a policy raising the default limits lets longer ones reach the heap.
@@ -38,17 +40,24 @@ pub(crate) struct Rejected {
 /// Policy plus, optionally, the cache, kept in step with a [`KeyStore`].
 pub(crate) struct Engine {
     policy: Policy<'static>,
-    cache: Option<Box<Cache>>,
+    /// Parts chosen by a hash of the token; empty without the cache. Boxed one by one:
+    /// each is built on the stack first, and 523 KiB fits any thread's.
+    cache: Vec<Box<Cache>>,
     /// The key-store generation the cache holds.
     synced: AtomicU64,
     sync_lock: Mutex<()>,
 }
 
 impl Engine {
-    pub(crate) fn new(policy: Policy<'static>, cached: bool) -> Self {
+    /// `tokens`: the cache's capacity, rounded up to whole parts of [`TOKENS_PER_PART`]
+    /// (0: no cache).
+    pub(crate) fn new(policy: Policy<'static>, tokens: usize) -> Self {
+        let parts = tokens.div_ceil(TOKENS_PER_PART);
         Engine {
             policy,
-            cache: cached.then(|| Box::new(Cache::new(edjwt::KeySet::new(), policy))),
+            cache: (0..parts)
+                .map(|_| Box::new(Cache::new(edjwt::KeySet::new(), policy)))
+                .collect(),
             // No generation yet: the first request loads the keys.
             synced: AtomicU64::new(u64::MAX),
             sync_lock: Mutex::new(()),
@@ -57,8 +66,31 @@ impl Engine {
 
     pub(crate) fn cache_stats(&self) -> CacheStats {
         self.cache
-            .as_ref()
-            .map_or_else(CacheStats::default, |cache| cache.stats())
+            .iter()
+            .map(|part| part.stats())
+            .fold(CacheStats::default(), |sum, part| {
+                let mut sum = sum;
+                sum.hits = sum.hits.wrapping_add(part.hits);
+                sum.misses = sum.misses.wrapping_add(part.misses);
+                sum.bypassed = sum.bypassed.wrapping_add(part.bypassed);
+                sum.inserts = sum.inserts.wrapping_add(part.inserts);
+                sum.evictions = sum.evictions.wrapping_add(part.evictions);
+                sum.invalidations = sum.invalidations.wrapping_add(part.invalidations);
+                sum
+            })
+    }
+
+    /// The part for `token`: a hash of its last bytes (the end of the signature, which
+    /// differs between any two signed tokens). Only spreads tokens; a hit is decided by
+    /// the part comparing every byte.
+    fn part(&self, token: &str) -> Option<&Cache> {
+        let tail = token.as_bytes().rchunks(8).next().unwrap_or_default();
+        let hash = tail.iter().fold(0u64, |h, &b| {
+            (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
+        });
+        let n = u64::try_from(self.cache.len()).ok().filter(|n| *n > 0)?;
+        let index = usize::try_from((hash >> 32) % n).ok()?;
+        self.cache.get(index).map(AsRef::as_ref)
     }
 
     /// Verifies `token` at `now` with the store's current keys and deserializes `T` from
@@ -91,9 +123,9 @@ impl Engine {
         buf: &mut [u8],
         scratch: &mut [u8],
     ) -> Result<Accepted<T>, Rejected> {
-        let result = match &self.cache {
+        let result = match self.part(token) {
             Some(cache) => {
-                self.sync(cache, store, snapshot);
+                self.sync(store, snapshot);
                 cache.verify(token, now, buf)
             }
             None => Verifier::new(&snapshot.keys, self.policy).verify(token, now, buf),
@@ -113,9 +145,9 @@ impl Engine {
         }
     }
 
-    /// Loads the store's current keys into the cache when they changed. Inside the lock
+    /// Loads the store's current keys into every part of the cache when they changed. Inside the lock
     /// the store is read again, so a slow thread never installs an older set over a newer.
-    fn sync(&self, cache: &Cache, store: &KeyStore, current: &Snapshot) {
+    fn sync(&self, store: &KeyStore, current: &Snapshot) {
         if self.synced.load(Ordering::Acquire) == current.generation {
             return;
         }
@@ -125,7 +157,9 @@ impl Engine {
             .unwrap_or_else(PoisonError::into_inner);
         let latest = store.snapshot();
         if self.synced.load(Ordering::Acquire) != latest.generation {
-            cache.replace_keys(latest.keys.clone());
+            for part in &self.cache {
+                part.replace_keys(latest.keys.clone());
+            }
             self.synced.store(latest.generation, Ordering::Release);
         }
     }

@@ -32,6 +32,9 @@ use crate::stats::{RequestCounters, Stats};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Claims<T>(pub T);
 
+/// The cache's default capacity: one part.
+const DEFAULT_CACHE_TOKENS: usize = crate::engine::TOKENS_PER_PART;
+
 type Check<T> = Box<dyn Fn(&T) -> bool + Send + Sync>;
 type Clock = Box<dyn Fn() -> u64 + Send + Sync>;
 
@@ -50,7 +53,7 @@ pub struct Builder<T> {
     store: Arc<KeyStore>,
     policy: Policy<'static>,
     source: TokenSource,
-    cache: bool,
+    cache: usize,
     check: Option<Check<T>>,
     clock: Clock,
 }
@@ -69,11 +72,20 @@ impl<T> Builder<T> {
         self
     }
 
-    /// Whether to use edjwt's verified-token cache (default on): a token seen before is
-    /// served without base64 or signature check, its claims and the policy checked again at
-    /// the current time. 523 KiB for 256 tokens; emptied when the keys change.
+    /// Whether to use edjwt's verified-token cache (default on, 256 tokens): a token seen
+    /// before is served without base64 or signature check, its claims and the policy
+    /// checked again at the current time. Emptied when the keys change.
     pub fn cache(mut self, on: bool) -> Self {
-        self.cache = on;
+        self.cache = if on { DEFAULT_CACHE_TOKENS } else { 0 };
+        self
+    }
+
+    /// The cache's capacity in tokens (up to about 1.2 KiB each; longer ones are verified
+    /// without it), rounded up to a multiple of 256; 523 KiB per 256. Size it to the
+    /// distinct tokens seen within a few minutes: when they outnumber it, most requests
+    /// miss and the cache only costs a lookup. 0 turns the cache off.
+    pub fn cache_capacity(mut self, tokens: usize) -> Self {
+        self.cache = tokens;
         self
     }
 
@@ -146,7 +158,7 @@ impl EdjwtLayer {
             store,
             policy: Policy::new(),
             source: TokenSource::Bearer,
-            cache: true,
+            cache: DEFAULT_CACHE_TOKENS,
             check: None,
             clock: Box::new(edjwt::now),
         }

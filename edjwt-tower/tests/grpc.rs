@@ -126,3 +126,34 @@ async fn plain_http_gets_401_and_403() {
         (1, 1)
     );
 }
+
+#[tokio::test]
+async fn cache_capacity_in_parts_and_off() {
+    let mut keys = KeySet::new();
+    keys.add_text(PUBLIC_PEM).unwrap();
+    let store = KeyStore::with_keys(keys);
+    let request = || {
+        Request::get("/")
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(String::new())
+            .unwrap()
+    };
+    for (tokens, hits, misses) in [(1024, 2, 1), (0, 0, 0)] {
+        let layer = EdjwtLayer::builder(std::sync::Arc::clone(&store))
+            .policy(Policy::new().audience("api"))
+            .clock(|| 1_800_000_000)
+            .cache_capacity(tokens)
+            .claims::<Prefix>()
+            .build();
+        for _ in 0..3 {
+            assert_eq!(call(&layer, request()).await.status(), 200);
+        }
+        let stats = layer.stats();
+        assert_eq!(
+            (stats.cache.hits, stats.cache.misses),
+            (hits, misses),
+            "{tokens}"
+        );
+        assert_eq!(stats.accepted, 3);
+    }
+}

@@ -90,7 +90,7 @@ async fn file_rewritten_while_requests_run() {
         tokio::time::sleep(Duration::from_millis(17)).await;
     }
     let took = until(&client, &url, &token_b, 200).await;
-    assert!(took <= POLL * 3, "the new key took {took:?}");
+    assert!(took <= POLL * 5, "the new key took {took:?}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::Relaxed);
     for client in clients {
@@ -109,7 +109,7 @@ async fn file_rewritten_while_requests_run() {
     // The old key retired: its tokens stop working within the interval, cache or not.
     std::fs::write(&file, jwks(std::slice::from_ref(&jwk_b))).unwrap();
     let took = until(&client, &url, &token_a, 401).await;
-    assert!(took <= POLL * 3, "the old key stayed {took:?}");
+    assert!(took <= POLL * 5, "the old key stayed {took:?}");
     assert_eq!(bearer(&client, &url, &token_a).await.code(), "unknown-key");
 
     // A broken file (a private key by mistake, then garbage): the last good keys stay.
