@@ -64,7 +64,10 @@ start() {
     url="$(sed -n 's/^listening on //p' "$tmp/stdout")/hello"
     [ -n "$url" ] || { cat "$tmp/stderr"; exit 1; }
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+stop() {
+    kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+    grep '^accepted' "$tmp/stderr" | sed 's/^/  layer counters: /' || true
+}
 # p99 from wrk's --latency table, in milliseconds.
 p99_ms() {
     sed -n 's/^ *99% *//p' "$tmp/wrk" | awk '{
@@ -85,12 +88,12 @@ printf 'wrk -t%s -c%s -d%s --latency -s tokens.lua http://127.0.0.1:PORT/hello\n
     "$threads" "$conns" "$duration"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in off cache cache2048 nocache; do
-    start "$mode"
     for tokens in one many; do
         printf '\n--- layer %s, %s token(s)\n' "$mode" "$tokens"
+        start "$mode"
         run "$mode" "$tokens"
+        stop
     done
-    stop
 done
 printf '\nload average before: %s, after: %s\n\n' "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-5s %12s %8s %10s %8s  %s\n' layer tokens 'req/s' ratio 'p99 ms' ratio answers

@@ -21,9 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut app = Router::new().route("/hello", get(|| async { "hello" }));
     let store = KeyStore::new();
     let _watcher = FileSource::new([key]).start(&store)?;
-    app = match mode.as_str() {
-        "off" => app,
-        "cache" | "cache2048" | "nocache" => app.layer(
+    let layer = match mode.as_str() {
+        "off" => None,
+        "cache" | "cache2048" | "nocache" => Some(
             EdjwtLayer::builder(store)
                 .policy(Policy::new().audience("api"))
                 .cache(mode != "nocache")
@@ -36,11 +36,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         _ => return Err("mode: off, cache, cache2048 or nocache".into()),
     };
+    if let Some(layer) = &layer {
+        app = app.layer(layer.clone());
+    }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "listening on http://{}", listener.local_addr()?)?;
     stdout.flush()?;
     drop(stdout);
-    axum::serve(listener, app).await?;
+    // SIGTERM ends the run; the counters go to stderr (cache hits and misses for the table).
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            term.recv().await;
+        })
+        .await?;
+    if let Some(layer) = layer {
+        let stats = layer.stats();
+        eprintln!(
+            "accepted {} rejected {} cache hits {} misses {}",
+            stats.accepted,
+            stats.rejected_total(),
+            stats.cache.hits,
+            stats.cache.misses
+        );
+    }
     Ok(())
 }
