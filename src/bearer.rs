@@ -39,7 +39,9 @@ pub fn bearer_token(authorization: Option<&str>) -> Result<&str, Error> {
         .map_or(start, |last| last.saturating_add(1));
     let trimmed = bytes.get(start..end).unwrap_or(&[]);
     let scheme_end = trimmed.iter().position(is_space).unwrap_or(trimmed.len());
-    let (scheme, rest) = trimmed.split_at_checked(scheme_end).unwrap_or((trimmed, &[]));
+    let (scheme, rest) = trimmed
+        .split_at_checked(scheme_end)
+        .unwrap_or((trimmed, &[]));
     if !scheme.eq_ignore_ascii_case(b"Bearer") {
         return Err(Error::MissingToken);
     }

@@ -202,7 +202,10 @@ impl<'b> Verified<'b> {
 /// ```
 #[must_use]
 pub const fn scratch_len(token_len: usize) -> usize {
-    (token_len / 4).saturating_mul(3).saturating_add(2).saturating_mul(2)
+    (token_len / 4)
+        .saturating_mul(3)
+        .saturating_add(2)
+        .saturating_mul(2)
 }
 
 /// Normalizes `json` into the front of `scratch`; returns it and the unused rest.

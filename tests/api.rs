@@ -103,15 +103,20 @@ fn codes_are_unique_kebab_case_and_cover_the_design() {
         assert_eq!(e.message(), e.message().to_lowercase());
         assert!(!e.message().contains('"'));
         assert!(!e.message().is_empty());
-        // Codes and messages come from offset tables; the challenge is the message literal
-        // itself and the code is the variant's name in kebab case: all three agree.
-        if *e != Error::MissingToken {
+        // The challenge is the message itself (401 only), and the code is the variant's
+        // name in kebab case: all three agree.
+        if *e != Error::MissingToken && e.http_status() == 401 {
             let challenge = format!(
                 "Bearer error=\"invalid_token\", error_description=\"{}\"",
                 e.message()
             );
-            assert_eq!(e.www_authenticate(), challenge);
+            assert_eq!(e.www_authenticate(), Some(challenge.as_str()));
         }
+        // One number per reason, and the class in the number: 1-99 a token (401),
+        // 100 and up the server's own (500).
+        assert_eq!(Error::from_number(e.number()), Some(*e));
+        assert_eq!(e.http_status(), if e.number() < 100 { 401 } else { 500 });
+        assert_eq!(e.www_authenticate().is_some(), e.http_status() == 401);
         let kebab: String = format!("{e:?}")
             .chars()
             .enumerate()
@@ -127,20 +132,23 @@ fn codes_are_unique_kebab_case_and_cover_the_design() {
 #[test]
 fn rfc6750_responses() {
     assert_eq!(Error::MissingToken.http_status(), 401);
-    assert_eq!(Error::MissingToken.www_authenticate(), "Bearer");
+    assert_eq!(Error::MissingToken.www_authenticate(), Some("Bearer"));
     assert_eq!(Error::Expired.http_status(), 401);
     assert_eq!(
         Error::Expired.www_authenticate(),
-        r#"Bearer error="invalid_token", error_description="token expired""#
+        Some(r#"Bearer error="invalid_token", error_description="token expired""#)
     );
     assert_eq!(
         Error::BadSignature.www_authenticate(),
-        r#"Bearer error="invalid_token", error_description="signature does not match""#
+        Some(r#"Bearer error="invalid_token", error_description="signature does not match""#)
     );
     assert_eq!(Error::BufferTooSmall.http_status(), 500);
     assert_eq!(Error::WeakKey.http_status(), 500);
+    assert_eq!(Error::BufferTooSmall.www_authenticate(), None);
     for e in Error::ALL {
-        let value = e.www_authenticate();
+        let Some(value) = e.www_authenticate() else {
+            continue;
+        };
         assert!(value.starts_with("Bearer"));
         // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E.
         assert!(value.bytes().all(|b| (0x20..=0x7e).contains(&b)), "{value}");

@@ -150,7 +150,9 @@ fn bearer_model(authorization: Option<&str>) -> Result<&str, Error> {
     // The scheme ends at the first space or tab; then exactly one space and a b64token.
     let (scheme, rest) = value
         .split_once([' ', '\t'])
-        .map_or((value, None), |(scheme, _)| (scheme, Some(&value[scheme.len()..])));
+        .map_or((value, None), |(scheme, _)| {
+            (scheme, Some(&value[scheme.len()..]))
+        });
     if !scheme.eq_ignore_ascii_case("Bearer") {
         return Err(Error::MissingToken);
     }

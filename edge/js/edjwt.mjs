@@ -60,7 +60,7 @@ export class Edjwt {
 
   constructor(instance) {
     this.x = instance.exports;
-    if (this.x.edjwt_abi_version() !== 1) {
+    if (this.x.edjwt_abi_version() !== 2) {
       throw new Error(`edjwt: unsupported ABI version ${this.x.edjwt_abi_version()}`);
     }
     this.cap = this.x.edjwt_input_cap();
@@ -159,7 +159,9 @@ export class Edjwt {
    * `{ ok: true, reason: 0, status: 200, payload, claims, sub, keyIndex }` or
    * `{ ok: false, reason, code, status, challenge }`: `reason` is the stable number, `code`
    * the kebab-case reason, `status` 401 (the token) or 500 (the configuration), `challenge`
-   * the RFC 6750 `WWW-Authenticate` value; `payload` the verified claims JSON as signed,
+   * the RFC 6750 `WWW-Authenticate` value for a 401 (`null` for a 500, which carries none);
+   * `reason` numbers are the core's stable ones, shared with the C ABI (`EDJWT_ERR_*`);
+   * `payload` the verified claims JSON as signed,
    * `claims` that JSON parsed, `sub` the unescaped subject or `null`.
    */
   result(reason) {
@@ -170,7 +172,10 @@ export class Edjwt {
         reason,
         code: this.reasonCode(),
         status: x.edjwt_status(),
-        challenge: this.string(x.edjwt_challenge_ptr(), x.edjwt_challenge_len()),
+        challenge:
+          x.edjwt_challenge_len() === 0
+            ? null
+            : this.string(x.edjwt_challenge_ptr(), x.edjwt_challenge_len()),
       };
     }
     const payload = this.string(x.edjwt_claims_ptr(), x.edjwt_claims_len());

@@ -32,12 +32,14 @@ pub(crate) fn is_grpc(headers: &HeaderMap) -> bool {
 }
 
 /// A rejected token: `401` with `WWW-Authenticate` from [`Error::www_authenticate`] (a
-/// bare `Bearer` for `missing-token`), or `500` for the server's own errors, and a JSON body
+/// bare `Bearer` for `missing-token`), or `500` without a challenge for the server's own
+/// errors, and a JSON body
 /// `{"error": "<code>", "message": "<fixed message>"}`. gRPC gets `UNAUTHENTICATED` (16) or
 /// `INTERNAL` (13) with the code as `grpc-message`.
 pub(crate) fn rejected(error: Error, grpc: bool) -> Response<Full<Bytes>> {
     let unauthorized = error.http_status() == 401;
-    let challenge = unauthorized.then(|| HeaderValue::from_static(error.www_authenticate()));
+    // The core gives a challenge for every client error and none for the server's own.
+    let challenge = error.www_authenticate().map(HeaderValue::from_static);
     if grpc {
         let status = if unauthorized {
             GRPC_UNAUTHENTICATED

@@ -277,5 +277,6 @@ pub fn challenge_for(code: &str) -> String {
         .find(|e| e.code() == code)
         .unwrap_or_else(|| panic!("no reason {code}"))
         .www_authenticate()
+        .unwrap()
         .to_owned()
 }
