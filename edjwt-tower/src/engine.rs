@@ -89,7 +89,7 @@ impl Engine {
             (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95)
         });
         let n = u64::try_from(self.cache.len()).ok().filter(|n| *n > 0)?;
-        let index = usize::try_from((hash >> 32) % n).ok()?;
+        let index = usize::try_from((hash >> 32).checked_rem(n)?).ok()?;
         self.cache.get(index).map(AsRef::as_ref)
     }
 
