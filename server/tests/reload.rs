@@ -203,3 +203,63 @@ fn keys_from_a_jwks_url_flag_or_config() {
         "{stderr}"
     );
 }
+
+/// stdout carries the `listening on` line and nothing else, through requests, a reload,
+/// a failed reload and shutdown (scripts read the port from it).
+#[test]
+fn listening_is_the_only_stdout_line() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = TempDir::new();
+    let key = KeyPair::generate(&dir, "k");
+    let file = dir.join("public.pem");
+    std::fs::copy(&key.public, &file).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_edjwt-server-example"))
+        .args(["--auth-publickey", file.to_str().unwrap(), "--aud", AUD])
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_owned();
+    for authorization in [token(&key, None), "Bearer x.y.z".to_owned()] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET /api/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+    }
+    let hup = |pid: u32| {
+        let status = Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    hup(child.id());
+    std::fs::write(&file, "not a key").unwrap();
+    hup(child.id());
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest, "", "more than the listening line on stdout");
+}
