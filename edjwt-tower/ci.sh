@@ -2,7 +2,7 @@
 # CI for edjwt-tower: every test with all features, including the HTTP tests that need
 # real third-party signers (PyJWT in a venv, node `jose` from npm) and `openssl`; all
 # servers are on 127.0.0.1 inside the test process. Installs what it needs itself.
-# Measured on the 2-core machine: 77 s with the crates already built by the workspace
+# Measured on the 2-core machine: 47 s and 77 s with the crates already built by the workspace
 # test step (the tests themselves about 17 s, the longest the JWKS timing test, 12 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
