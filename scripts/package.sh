@@ -2,23 +2,25 @@
 # Packages every publishable crate as `cargo publish` would (and builds each package from its
 # own files), then prints each package's size and file count. Fails when a package lacks the
 # licence texts or holds what users should not download: build output, tests, fixtures, keys.
-# `edjwt-cli` depends on `edjwt` by version: packaged together, cargo verifies the CLI against
-# the `edjwt` package just made instead of looking for it on crates.io (docs/releasing.md).
+# `edjwt-cli` and `edjwt-tower` depend on `edjwt` by version: packaged together, cargo
+# verifies them against the `edjwt` package just made instead of looking for it on crates.io
+# (docs/releasing.md).
 # Time on the 2-core CI machine at a load average of about 15: from an empty target
-# directory 38 s of CPU, 114 s of wall clock; again with the dependencies built, 16 s.
+# directory 38 s of CPU, 114 s of wall clock for edjwt and edjwt-cli, and edjwt-tower's
+# dependencies add about 25 s of CPU; again with the dependencies built, about 20 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-crates=(edjwt edjwt-cli)
+crates=(edjwt edjwt-cli edjwt-tower)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
-# Cargo verifies edjwt-cli against the new edjwt package through a local registry. It treats
-# a registry crate of a version it has seen as unchanged: it reuses the sources unpacked
-# under $CARGO_HOME/registry/src/-<hash>/ (local registries have no host name) and the
-# artifacts built from them, so a second run would build the CLI with the previous run's
-# edjwt. Remove both for this workspace's crates; their dependencies stay built. The
-# packages build in a target directory of their own so the clean costs the workspace
-# build nothing.
+# Cargo verifies the dependents against the new edjwt package through a local registry. It
+# treats a registry crate of a version it has seen as unchanged: it reuses the sources
+# unpacked under $CARGO_HOME/registry/src/-<hash>/ (local registries have no host name) and
+# the artifacts built from them, so a second run would build the dependents with the
+# previous run's edjwt. Remove both for this workspace's crates; their dependencies stay
+# built. The packages build in a target directory of their own so the clean costs the
+# workspace build nothing.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/package-check"
 for c in "${crates[@]}"; do
     rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$c"-[0-9]*
