@@ -78,9 +78,13 @@ echo
 # median and range of their medians.
 rounds=1000; procs=11; [ "${1:-}" = --quick ] && { rounds=300; procs=3; }
 paired() { # bin baseline
-  local r; r=$(for _ in $(seq "$procs"); do "$1" paired "$2" "$rounds" | awk '{print $NF}'; done | sort -n)
-  printf 'edjwt/%s paired median time ratio %s (median of %d processes; range %s-%s)\n' "$2" \
-    "$(echo "$r" | sed -n "$(((procs + 1) / 2))p")" "$procs" "$(echo "$r" | head -1)" "$(echo "$r" | tail -1)"
+  local out r mid; out=$(for _ in $(seq "$procs"); do "$1" paired "$2" "$rounds"; done)
+  mid=$(((procs + 1) / 2))
+  median_of() { echo "$out" | grep -oP "$1=?\K[0-9.]+" | sort -n | sed -n "${mid}p"; }
+  r=$(echo "$out" | grep -oP 'ratio \K[0-9.]+' | sort -n)
+  printf 'edjwt/%s paired median time ratio %s (median of %d processes; range %s-%s); median µs per verify: edjwt %s, %s %s\n' "$2" \
+    "$(echo "$r" | sed -n "${mid}p")" "$procs" "$(echo "$r" | head -1)" "$(echo "$r" | tail -1)" \
+    "$(median_of edjwt_us)" "$2" "$(median_of baseline_us)"
 }
 paired $C raw-ed25519-compact
 paired $D raw-ed25519-dalek

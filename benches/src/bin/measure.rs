@@ -222,6 +222,7 @@ fn paired(baseline: &str, rounds: usize) {
         t.elapsed().as_secs_f64()
     };
     let mut ratios = Vec::with_capacity(rounds);
+    let (mut edjwt_times, mut base_times) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for round in 0..rounds {
         // Alternate which side runs first, so that neither always follows the other
         // (cache, branch predictor and clock-frequency effects of the previous batch).
@@ -233,10 +234,18 @@ fn paired(baseline: &str, rounds: usize) {
             (base_batch(), e)
         };
         ratios.push(e / b);
+        edjwt_times.push(e);
+        base_times.push(b);
     }
-    ratios.sort_by(f64::total_cmp);
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[rounds / 2]
+    };
+    let per_verify_us = 1e6 / BATCH as f64;
     println!(
-        "edjwt/{baseline} paired median time ratio {:.4}",
-        ratios[rounds / 2]
+        "edjwt/{baseline} paired median time ratio {:.4} edjwt_us={:.2} baseline_us={:.2}",
+        median(&mut ratios),
+        median(&mut edjwt_times) * per_verify_us,
+        median(&mut base_times) * per_verify_us
     );
 }
