@@ -6,7 +6,9 @@
  *
  * Memory: the library never allocates. The verifier lives in an `edjwt_verifier` the
  * caller provides (EDJWT_VERIFIER_SIZE bytes, plain bytes without pointers: it may be
- * copied, forked or placed in shared memory, and needs no destructor). Each verify decodes
+ * copied, forked or placed in shared memory, and needs no destructor). The bytes carry a
+ * stamp of the build that wrote them (library version, layout, Ed25519 backend): another
+ * build refuses them with EDJWT_ERR_FOREIGN_VERIFIER. Each verify decodes
  * into a scratch buffer the caller provides; the results point into that buffer.
  *
  * Threads: edjwt_verify and edjwt_verify_authorization only read the verifier, so one
@@ -53,8 +55,15 @@ extern "C" {
 
 /* edjwt_policy.flags: accept tokens without `exp` (a present `exp` is still checked). */
 #define EDJWT_POLICY_ALLOW_MISSING_EXP 1u
+/* edjwt_policy.flags: with no audience configured, accept a token whose `aud` names any
+ * audience. Without this flag such a token is EDJWT_ERR_WRONG_AUDIENCE (RFC 7519 4.1.3: a
+ * recipient that does not identify itself with a value in `aud` must reject the token, so
+ * a token minted for another service does not replay here). */
+#define EDJWT_POLICY_ANY_AUDIENCE 2u
 
 /* ---- Reasons: stable numbers, never reused ------------------------------------------- */
+/* The numbers of token (1-99), key (100-199) and memory (200) reasons are the core crate's
+ * (edjwt::Error::number): the same in every host; 201-254 are this ABI's own. */
 
 #define EDJWT_OK 0
 /* 401: request / format */
@@ -91,6 +100,9 @@ extern "C" {
 #define EDJWT_ERR_BUFFER_TOO_SMALL 200
 #define EDJWT_ERR_INVALID_ARGUMENT 201
 #define EDJWT_ERR_POLICY_TOO_LARGE 202
+/* A verifier initialized by another build of the library (another version, layout or
+ * Ed25519 backend, e.g. copied from another process): refused, never misread. */
+#define EDJWT_ERR_FOREIGN_VERIFIER 203
 #define EDJWT_ERR_UNKNOWN 255
 
 /* ---- Types ------------------------------------------------------------------------- */
@@ -114,7 +126,9 @@ typedef struct edjwt_str {
 typedef struct edjwt_policy {
     const edjwt_str *issuers;        /* accepted `iss` values; issuers_len 0: not checked */
     size_t issuers_len;
-    const edjwt_str *audiences;      /* `aud` must contain one; audiences_len 0: not checked */
+    const edjwt_str *audiences;      /* `aud` must contain one; audiences_len 0: a token
+                                      * carrying `aud` is rejected unless flags has
+                                      * EDJWT_POLICY_ANY_AUDIENCE (a token without `aud` passes) */
     size_t audiences_len;
     const edjwt_str *required_claims; /* custom claims that must be present, e.g. "prefix" */
     size_t required_claims_len;
@@ -151,8 +165,8 @@ const char *edjwt_version(void);
 size_t edjwt_verifier_size(void);
 size_t edjwt_verifier_align(void);
 
-/* Fills *policy with the defaults: `exp` required, leeway 60 s, tokens up to 8 KiB,
- * nothing else checked. */
+/* Fills *policy with the defaults: `exp` required, leeway 60 s, tokens up to 8 KiB, a token
+ * carrying `aud` rejected (no audience configured), nothing else checked. */
 void edjwt_policy_init(edjwt_policy *policy);
 
 /* Builds a verifier in `verifier` (size: sizeof *verifier, or at least

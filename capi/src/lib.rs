@@ -33,12 +33,13 @@ mod reason;
 mod verifier;
 
 pub use policy::{
-    edjwt_policy_init, EdjwtPolicy, EdjwtStr, EDJWT_POLICY_ALLOW_MISSING_EXP, MAX_POLICY_TEXT,
-    MAX_POLICY_VALUES,
+    edjwt_policy_init, EdjwtPolicy, EdjwtStr, EDJWT_POLICY_ALLOW_MISSING_EXP,
+    EDJWT_POLICY_ANY_AUDIENCE, MAX_POLICY_TEXT, MAX_POLICY_VALUES,
 };
 pub use reason::{
     edjwt_http_status, edjwt_reason_code, edjwt_reason_message, edjwt_www_authenticate,
-    EDJWT_ERR_INVALID_ARGUMENT, EDJWT_ERR_POLICY_TOO_LARGE, EDJWT_ERR_UNKNOWN, EDJWT_OK,
+    EDJWT_ERR_FOREIGN_VERIFIER, EDJWT_ERR_INVALID_ARGUMENT, EDJWT_ERR_POLICY_TOO_LARGE,
+    EDJWT_ERR_UNKNOWN, EDJWT_OK,
 };
 pub use verifier::{
     edjwt_verifier_add_keys, edjwt_verifier_align, edjwt_verifier_init, edjwt_verifier_key_count,

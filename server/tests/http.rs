@@ -98,6 +98,9 @@ fn every_status_path_with_openssl_keys_and_tokens() {
         ("number-prefix", key.sign(HEADER, &claims(&[("prefix", Some("42"))]))),
         // PHP's json_encode escapes `/`: deserialize_claims decodes it into scratch.
         ("escaped-prefix", key.sign(HEADER, &claims(&[("prefix", Some(r#""projects\/alpha\/""#))]))),
+        // Thousands of escapes in a member nobody reads: the claims scratch is sized by
+        // `edjwt::scratch_len`, so a valid token is never a 500.
+        ("escape-heavy", key.sign(HEADER, &claims(&[("prefix", Some(r#""projects\/alpha\/""#)), ("note", Some(&format!(r#""{}""#, "\\n".repeat(2750))))]))),
     ];
     let token = |name: &str| tokens.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     let auth = |name: &str| Some(bearer(&token(name)));
@@ -128,6 +131,7 @@ fn every_status_path_with_openssl_keys_and_tokens() {
         Case { name: "no prefix claim", path: "/api/resources/projects/alpha/run-1", authorization: auth("no-prefix"), status: 401, challenge: Some(MISSING_CLAIM), reason: Some("missing-claim") },
         Case { name: "prefix not a string", path: "/api/resources/projects/alpha/run-1", authorization: auth("number-prefix"), status: 401, challenge: Some(challenge("invalid-claim")), reason: Some("invalid-claim") },
         Case { name: "PHP-escaped prefix", path: "/api/resources/projects/alpha/run-1", authorization: auth("escaped-prefix"), status: 200, challenge: None, reason: None },
+        Case { name: "escape-heavy payload", path: "/api/resources/projects/alpha/run-1", authorization: auth("escape-heavy"), status: 200, challenge: None, reason: None },
         Case { name: "PHP-escaped prefix, outside", path: "/api/resources/projects/beta/run-1", authorization: auth("escaped-prefix"), status: 403, challenge: Some(INSUFFICIENT_SCOPE), reason: Some("outside-prefix") },
         Case { name: "expired on a scoped route", path: "/api/resources/projects/alpha/run-1", authorization: auth("expired"), status: 401, challenge: Some(EXPIRED), reason: Some("expired") },
         Case { name: "no token on a scoped route", path: "/api/resources/projects/alpha/run-1", authorization: None, status: 401, challenge: Some(BARE), reason: Some("missing-token") },
@@ -236,6 +240,8 @@ fn keys_rotate_with_several_openssl_keys() {
         old.public.to_str().unwrap(),
         "--auth-publickey",
         new.public.to_str().unwrap(),
+        "--aud",
+        AUD,
     ]);
     for (key, status) in [(&old, 200), (&new, 200), (&other, 401)] {
         let token = key.sign(HEADER, &claims(&[]));
@@ -251,15 +257,52 @@ fn leeway_flag_sets_the_clock_skew_allowance() {
     // Expired 30 s ago: inside the default 60 s leeway, outside a 5 s one.
     let token = key.sign(HEADER, &claims(&[("exp", Some(&(now() - 30).to_string()))]));
     let public = key.public.to_str().unwrap();
-    let default = Server::start(&["--auth-publickey", public]);
+    let default = Server::start(&["--auth-publickey", public, "--aud", AUD]);
     assert_eq!(
         default.get("/api/whoami", Some(&bearer(&token))).status,
         200
     );
-    let strict = Server::start(&["--auth-publickey", public, "--leeway", "5"]);
+    let strict = Server::start(&["--auth-publickey", public, "--aud", AUD, "--leeway", "5"]);
     let response = strict.get("/api/whoami", Some(&bearer(&token)));
     assert_eq!(response.status, 401);
     assert_eq!(response.header("www-authenticate"), Some(EXPIRED));
+}
+
+/// RFC 7519 §4.1.3: with no audience configured, a token carrying `aud` is refused unless
+/// the operator opted into any audience (`--any-audience`, `[auth] any_audience = true`); a
+/// token without `aud` is accepted.
+#[test]
+fn aud_without_configured_audience_needs_any_audience() {
+    let dir = TempDir::new();
+    let key = KeyPair::generate(&dir, "k");
+    let public = key.public.to_str().unwrap();
+    let with_aud = key.sign(HEADER, &claims(&[]));
+    let without_aud = key.sign(HEADER, &claims(&[("aud", None)]));
+    let server = Server::start(&["--auth-publickey", public]);
+    let response = server.get("/api/whoami", Some(&bearer(&with_aud)));
+    assert_eq!(response.status, 401);
+    assert_eq!(response.header("www-authenticate"), Some(WRONG_AUDIENCE));
+    assert_eq!(
+        server
+            .get("/api/whoami", Some(&bearer(&without_aud)))
+            .status,
+        200
+    );
+    let any = Server::start(&["--auth-publickey", public, "--any-audience"]);
+    assert_eq!(any.get("/api/whoami", Some(&bearer(&with_aud))).status, 200);
+    let config = dir.join("any.toml");
+    std::fs::write(
+        &config,
+        format!("[auth]\npublickey = \"{public}\"\nany_audience = true\n"),
+    )
+    .unwrap();
+    let from_file = Server::start(&["--config", config.to_str().unwrap()]);
+    assert_eq!(
+        from_file
+            .get("/api/whoami", Some(&bearer(&with_aud)))
+            .status,
+        200
+    );
 }
 
 /// The reference deployment's config file: `[auth] publickey = ..., iss = ..., aud = ...`.

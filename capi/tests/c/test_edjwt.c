@@ -377,9 +377,12 @@ static void check_arguments(const char *root, vector *v, size_t n) {
     rc = edjwt_verifier_init(&v2, 16, RFC8037_JWK, strlen(RFC8037_JWK), NULL);
     CHECK(rc == EDJWT_ERR_INVALID_ARGUMENT, "memory too small");
 
-    /* Two PEM keys for rotation, the default policy (no iss/aud, exp required). */
+    /* Two PEM keys for rotation, no iss/aud checked (any audience), exp required. */
     char *pem1 = read_file(root, "tests/fixtures/interop/key1.public.pem", &len);
-    rc = edjwt_verifier_init(&v2, sizeof v2, pem1, len, NULL);
+    edjwt_policy any_audience;
+    edjwt_policy_init(&any_audience);
+    any_audience.flags = EDJWT_POLICY_ANY_AUDIENCE;
+    rc = edjwt_verifier_init(&v2, sizeof v2, pem1, len, &any_audience);
     free(pem1);
     CHECK(rc == EDJWT_OK, "pem init: %s", edjwt_reason_code(rc));
     size_t added = 0;
@@ -410,6 +413,20 @@ static void check_arguments(const char *root, vector *v, size_t n) {
     rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &policy);
     CHECK(rc == EDJWT_ERR_POLICY_TOO_LARGE, "9 issuers: %s", edjwt_reason_code(rc));
     policy.issuers_len = 8;
+
+    /* RFC 7519 4.1.3: a token carrying `aud` and no audience configured. */
+    edjwt_policy plain;
+    edjwt_policy_init(&plain);
+    rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &plain);
+    CHECK(rc == EDJWT_OK, "default policy: %s", edjwt_reason_code(rc));
+    rc = edjwt_verify(&v2, token, ok->token_len, NOW, big, sizeof big, &r);
+    CHECK(rc == EDJWT_ERR_WRONG_AUDIENCE, "aud without audience: %s", edjwt_reason_code(rc));
+    plain.flags = EDJWT_POLICY_ANY_AUDIENCE;
+    rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &plain);
+    CHECK(rc == EDJWT_OK, "any-audience policy: %s", edjwt_reason_code(rc));
+    rc = edjwt_verify(&v2, token, ok->token_len, NOW, big, sizeof big, &r);
+    CHECK(rc == EDJWT_OK, "aud with any audience: %s", edjwt_reason_code(rc));
+
     policy.flags = 0x80;
     rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &policy);
     CHECK(rc == EDJWT_ERR_INVALID_ARGUMENT, "unknown flag");
