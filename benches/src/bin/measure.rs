@@ -222,7 +222,8 @@ fn paired(baseline: &str, rounds: usize) {
         t.elapsed().as_secs_f64()
     };
     let mut ratios = Vec::with_capacity(rounds);
-    let (mut edjwt_times, mut base_times) = (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
+    let (mut edjwt_times, mut base_times) =
+        (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for round in 0..rounds {
         // Alternate which side runs first, so that neither always follows the other
         // (cache, branch predictor and clock-frequency effects of the previous batch).
