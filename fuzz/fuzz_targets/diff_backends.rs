@@ -204,7 +204,10 @@ fuzz_target!(|input: Input| {
     if cfg!(feature = "dalek") {
         assert_eq!(got, strict, "edjwt (dalek) against the strict reference");
     } else {
-        assert_eq!(got, compact, "edjwt (ed25519-compact) against ed25519-compact");
+        assert_eq!(
+            got, compact,
+            "edjwt (ed25519-compact) against ed25519-compact"
+        );
     }
     if strict != compact {
         assert!(
