@@ -231,10 +231,23 @@ mod tests {
         assert_eq!(EIGHT_TORSION.len(), 8);
         assert_eq!(derived().len(), 14);
         assert_eq!(listed(), derived());
+        let canonical: BTreeSet<[u8; 32]> = EIGHT_TORSION
+            .iter()
+            .map(|p| p.compress().to_bytes())
+            .collect();
+        assert_eq!(canonical.len(), 8);
         for encoding in listed() {
             let point = CompressedEdwardsY(encoding).decompress().unwrap();
             assert!(point.is_small_order(), "{encoding:02x?}");
             assert!(has_small_order_encoding(&encoding));
+            // The other backend: the canonical ones are weak (small order), the others do
+            // not decode.
+            let verdict = ed25519_compact::PublicKey::new(encoding).validate();
+            if canonical.contains(&encoding) {
+                assert_eq!(verdict, Err(ed25519_compact::Error::WeakPublicKey));
+            } else {
+                assert_eq!(verdict, Err(ed25519_compact::Error::InvalidPublicKey));
+            }
         }
         // A point of prime order and a neighbour of each listed y are not in the list.
         let b = ED25519_BASEPOINT_POINT.compress().to_bytes();
