@@ -5,8 +5,8 @@
 //! encoding, not of small order), so a key set means the same under either. They differ in
 //! the verification equation: `ed25519-compact` is cofactored (`[8][S]B = [8]R + [8][k]A`),
 //! `ed25519-dalek`'s `verify_strict` is cofactorless (`[S]B = R + [k]A`) and so also rejects
-//! the mixed-order signatures of "Taming the many EdDSAs" cases 3-5, which only the key
-//! holder can produce. Both reject S >= L and small-order R.
+//! the mixed-order signatures (cases 4 and 5 of the ed25519-speccheck vectors, from
+//! "Taming the many EdDSAs"), which only the key holder can produce. Both reject S >= L and small-order R.
 
 use crate::error::Error;
 
