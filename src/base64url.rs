@@ -122,7 +122,8 @@ fn decode_tail(src: &[u8], out: &mut [u8], mut bad: u32) -> Result<(), DecodeErr
     let tail = quads.remainder();
     let mut triples = out.chunks_exact_mut(3);
     for (chars, triple) in quads.zip(&mut triples) {
-        let (Ok(chars), Ok(triple)) = (<[u8; 4]>::try_from(chars), <&mut [u8; 3]>::try_from(triple))
+        let (Ok(chars), Ok(triple)) =
+            (<[u8; 4]>::try_from(chars), <&mut [u8; 3]>::try_from(triple))
         else {
             return Err(DecodeError::Invalid);
         };

@@ -98,9 +98,7 @@ pub(crate) fn decode<'b>(
     buf: &'b mut [u8],
 ) -> Result<(&'b [u8], &'b mut [u8]), Error> {
     let len = base64url::decoded_len(segment.len()).ok_or(Error::Malformed)?;
-    let (out, rest) = buf
-        .split_at_mut_checked(len)
-        .ok_or(Error::BufferTooSmall)?;
+    let (out, rest) = buf.split_at_mut_checked(len).ok_or(Error::BufferTooSmall)?;
     // `out` is exactly the decoded length: the only error left is the encoding's.
     let decoded = base64url::decode(segment, out).map_err(|_| Error::Malformed)?;
     Ok((decoded, rest))
