@@ -357,11 +357,21 @@ fn walk_members<'a>(
         return Ok(());
     }
     // The members of the outer object (the claims and header parameters), read directly
-    // rather than through `walk_nested`'s states: every token runs this loop for each of
-    // its members, and the state machine's dispatch would be a measurable part of the JWT
-    // layer. Nested containers go through `walk_nested`.
+    // rather than through `walk_nested`'s states; nested containers go through
+    // `walk_nested`. The name-and-colon steps below repeat `member_name` on purpose: every
+    // token runs this loop for each of its members, and even inlined, the shared function
+    // compiled to slower code here (`benches/README.md`).
     loop {
-        let key = member_name(c, walk)?;
+        if c.peek() != b'"' {
+            return Err(Error::Malformed);
+        }
+        let key = c.string()?;
+        walk.add_key(key)?;
+        c.skip_ws();
+        if c.next() != b':' {
+            return Err(Error::Malformed);
+        }
+        c.skip_ws();
         let value = match c.peek() {
             b'"' => Value::String(c.string()?),
             b'-' | b'0'..=b'9' => Value::Number(c.number()?),
@@ -434,14 +444,11 @@ fn container_start(c: &mut Cursor<'_>, walk: &mut Walk<'_>, close: u8, first: St
     }
 }
 
-/// A member name and its colon (the cursor is on the name's opening quote): the name is
-/// recorded in `walk` (which rejects a duplicate) and the cursor left on the value.
-///
-/// `#[inline(always)]`: [`walk_members`] runs this for every member of every token, where a
-/// call would be a measurable part of the JWT layer.
-#[allow(clippy::inline_always)]
-#[inline(always)]
-fn member_name<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<JsonStr<'a>, Error> {
+/// A member name and its colon inside a nested object (the cursor is on the name's
+/// opening quote): the name is recorded in `walk` (which rejects a duplicate) and the
+/// cursor left on the value.
+#[inline]
+fn member_name<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<(), Error> {
     if c.peek() != b'"' {
         return Err(Error::Malformed);
     }
@@ -452,7 +459,7 @@ fn member_name<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<JsonStr<'a
         return Err(Error::Malformed);
     }
     c.skip_ws();
-    Ok(key)
+    Ok(())
 }
 
 /// The start of a value inside a nested container: a container is opened (its members or
