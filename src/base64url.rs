@@ -13,23 +13,28 @@
 // `a b c d` are the four characters of a quad.
 #![allow(clippy::many_single_char_names)]
 
-/// What [`VALUES`] holds for a byte outside the alphabet: -1, all bits set once widened to
-/// 32 bits, so that shifted left by 0, 6, 12 or 18 bits (its place in a quad) it still sets
-/// bits of [`QUAD_INVALID`] and one test of the assembled quad finds a bad character
-/// anywhere in it.
-const INVALID: i8 = -1;
+/// What [`HIGH`] and [`LOW`] hold for a byte outside the alphabet: -1, all bits set once
+/// widened to 32 bits, so that however it is shifted into a quad it still sets bits of
+/// [`QUAD_INVALID`] and one test of the assembled quad finds a bad character anywhere in it.
+const INVALID: i16 = -1;
 
 /// The bits above the 24 of a decoded quad: set exactly when a character was invalid.
 const QUAD_INVALID: u32 = 0xFF00_0000;
 
-/// The 6-bit value of each byte in the base64url alphabet (`A-Z a-z 0-9 - _`), [`INVALID`]
-/// for every other byte. Bytes, widened with their sign: as fast as a table of 32-bit
-/// words (a sign-extending load costs what a plain one does) in a quarter of the data that
-/// WebAssembly modules carry.
-static VALUES: [i8; 256] = values();
+/// The 6-bit value of each byte in the base64url alphabet (`A-Z a-z 0-9 - _`) shifted
+/// left by 6, as the first character of a pair; [`INVALID`] for every other byte.
+static HIGH: [i16; 256] = values(6);
+
+/// The 6-bit value of each byte in the base64url alphabet, as the second character of a
+/// pair; [`INVALID`] for every other byte.
+///
+/// A pair of characters is one OR of the two tables, and a quad one shift of a pair: a
+/// third of the shifts of one table shifted into place, in a quarter of the data of a
+/// pre-shifted table per position (which WebAssembly modules carry).
+static LOW: [i16; 256] = values(0);
 
 // Compile time only: `i < 64` indexes the alphabet and `ALPHABET[i]` the 256-entry table;
-// `u8` to `usize` and `i < 64` to `i8` are lossless (`From` is not `const`).
+// `u8` to `usize` is lossless and `i << shift` fits in 12 bits (`From` is not `const`).
 #[allow(
     clippy::indexing_slicing,
     clippy::as_conversions,
@@ -37,11 +42,11 @@ static VALUES: [i8; 256] = values();
     clippy::cast_possible_wrap,
     clippy::arithmetic_side_effects
 )]
-const fn values() -> [i8; 256] {
+const fn values(shift: u32) -> [i16; 256] {
     let mut table = [INVALID; 256];
     let mut i = 0;
     while i < 64 {
-        table[ALPHABET[i] as usize] = i as i8;
+        table[ALPHABET[i] as usize] = (i << shift) as i16;
         i += 1;
     }
     table
@@ -54,11 +59,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// outside the alphabet.
 #[inline]
 fn quad([a, b, c, d]: [u8; 4]) -> u32 {
-    let value = |c: u8| {
-        let v = VALUES.get(usize::from(c)).copied().unwrap_or(INVALID);
+    let at = |table: &[i16; 256], c: u8| {
+        let v = table.get(usize::from(c)).copied().unwrap_or(INVALID);
         i32::from(v).cast_unsigned()
     };
-    value(a).wrapping_shl(18) | value(b).wrapping_shl(12) | value(c).wrapping_shl(6) | value(d)
+    (at(&HIGH, a) | at(&LOW, b)).wrapping_shl(12) | at(&HIGH, c) | at(&LOW, d)
 }
 
 /// The decoded length of `encoded_len` characters, or `None` for a length no encoding
