@@ -99,8 +99,13 @@ const fn build_stamp(version: &str, size: usize, align: usize, backend: &str) ->
     let parts: [&[u8]; 4] = [version.as_bytes(), &size, &align, backend.as_bytes()];
     let mut p = 0;
     while p < parts.len() {
-        // Bounded by the loop conditions (const fn: no iterators).
-        #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+        // Bounded by the loop conditions (const fn: no iterators); `u8` to `u64` widens
+        // (`From` is not `const`).
+        #[allow(
+            clippy::indexing_slicing,
+            clippy::arithmetic_side_effects,
+            clippy::as_conversions
+        )]
         {
             let part = parts[p];
             let mut i = 0;
@@ -526,10 +531,12 @@ unsafe fn initialized<'a>(verifier: *const EdjwtVerifier) -> Result<&'a Inner, c
     if ptr.is_null() || !ptr.is_aligned() {
         return Err(EDJWT_ERR_INVALID_ARGUMENT);
     }
-    // SAFETY: non-NULL, aligned, readable (the caller's promise); `magic` and `build` are
-    // the first two fields of the `repr(C)` struct (in every build that wrote `MAGIC`), so
-    // this reads the first 16 bytes only.
-    let (magic, build) = unsafe { (ptr.cast::<u64>().read(), ptr.cast::<u64>().add(1).read()) };
+    // `magic` and `build` are the first two fields of the `repr(C)` struct (in every build
+    // that wrote `MAGIC`): the first 16 bytes, aligned for `u64` (`Inner` is at least as
+    // aligned).
+    let words = ptr.cast::<[u64; 2]>();
+    // SAFETY: non-NULL, aligned, readable for 16 bytes (the caller's promise).
+    let [magic, build] = unsafe { words.read() };
     if magic != MAGIC {
         return Err(EDJWT_ERR_INVALID_ARGUMENT);
     }
