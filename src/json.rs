@@ -318,8 +318,8 @@ where
 }
 
 /// [`parse_object`] compiled once for every caller (header, claims, JWK, JWKS, ...): a
-/// member callback through `dyn` costs a few instructions and saves kilobytes of code, which
-/// WebAssembly edge modules pay for at every cold start.
+/// member callback through `dyn` costs a few instructions and saves a copy of the walker
+/// per caller, code that WebAssembly edge modules pay for at every cold start.
 fn walk_object<'a>(
     input: &'a [u8],
     on_member: &mut dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>,

@@ -136,6 +136,8 @@ fn pick<'s>(pool: &[&'s str], i: u8) -> &'s str {
 pub struct PolicyModel {
     issuers: Expect,
     audiences: Expect,
+    /// `Policy::any_audience`: with no audience configured, a token's `aud` may name any.
+    any_audience: bool,
     subject: Option<u8>,
     typ: Option<u8>,
     required: Vec<u8>,
@@ -159,6 +161,7 @@ impl PolicyModel {
         PolicyModel {
             issuers: Expect::Unset,
             audiences: Expect::Unset,
+            any_audience: true,
             subject: None,
             typ: None,
             required: Vec::new(),
@@ -209,6 +212,9 @@ impl PolicyModel {
             Expect::Unset => {}
             Expect::One(_) => p = p.audience(s.audiences[0]),
             Expect::Any(_) => p = p.audiences(&s.audiences),
+        }
+        if self.any_audience {
+            p = p.any_audience();
         }
         if let Some(i) = self.subject {
             p = p.subject(pick(STRINGS, i));
@@ -512,6 +518,12 @@ impl Case {
             if !issuers.contains(&iss.as_str()) {
                 return Err(Error::WrongIssuer);
             }
+        }
+        // RFC 7519 §4.1.3: a token that carries `aud` (even an empty array) names its
+        // recipients, and a verifier with no audience configured is none of them unless it
+        // opted into any audience.
+        if PolicyModel::expected(&p.audiences).is_none() && !p.any_audience && out.aud.is_some() {
+            return Err(Error::WrongAudience);
         }
         if let Some(audiences) = PolicyModel::expected(&p.audiences) {
             let aud = out.aud.as_ref().ok_or(Error::MissingClaim)?;
