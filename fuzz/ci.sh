@@ -44,10 +44,12 @@ python3 seeds.py
 
 mkdir -p logs
 summary=()
-# Runs the built target $1 for SECONDS_PER_TARGET seconds.
+# Runs the built target $1 for SECONDS_PER_TARGET seconds; $2, if given, labels another
+# build of it.
 run_target() {
-    local t="$1"
-    step "fuzz $t for ${SECONDS_PER_TARGET} s"
+    local t="$1" label="${2:-}"
+    local name="$t${label:+ ($label)}"
+    step "fuzz $name for ${SECONDS_PER_TARGET} s"
     mkdir -p "corpus/$t" "artifacts/$t"
     rm -f fuzz-0.log
     local status=0
@@ -55,12 +57,12 @@ run_target() {
     "$BIN/$t" -artifact_prefix="artifacts/$t/" \
         -dict=jwt.dict -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 \
         -rss_limit_mb=512 -timeout=5 -jobs=1 -workers=1 -print_final_stats=1 "corpus/$t" || status=$?
-    local log="logs/$t.log"
+    local log="logs/$t${label:+.$label}.log"
     cp fuzz-0.log "$log" 2>/dev/null || true
     if [ "$status" -ne 0 ] || grep -qE 'ERROR: libFuzzer|panicked|SUMMARY: ' "$log"; then
         tail -n 60 "$log" || true
         ls -l "artifacts/$t" 2>/dev/null || true
-        echo "FAIL: fuzz target $t (exit $status); log: fuzz/$log"
+        echo "FAIL: fuzz target $name (exit $status); log: fuzz/$log"
         exit 1
     fi
     local execs rate rss cov
@@ -68,13 +70,21 @@ run_target() {
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1)
-    local line="$t: ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-?}, peak rss ${rss:-?} MB, 0 crashes"
+    local line="$name: ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-?}, peak rss ${rss:-?} MB, 0 crashes"
     echo "$line"
     summary+=("$line")
 }
 for t in "${TARGETS[@]}"; do
     run_target "$t"
 done
+
+# The core's `dalek` backend (the C ABI's and the server's default): diff_backends then
+# holds it to the strict reference instead of to ed25519-compact.
+if printf '%s\n' "${TARGETS[@]}" | grep -qx diff_backends; then
+    step "build diff_backends with the core's dalek feature"
+    cargo +nightly fuzz build --features dalek diff_backends
+    run_target diff_backends dalek
+fi
 
 step "summary (${SECONDS_PER_TARGET} s per target, $(( $(date +%s) - start )) s in all)"
 printf '%s\n' "${summary[@]}"

@@ -155,8 +155,8 @@ fn speccheck_edge_cases() {
     // verification; the cofactored equation accepts the mixed-order cases 3-5, as upstream
     // ed25519-compact does (the README's table: reject 0-2 and 6-11, accept 3-5).
     use Error::{BadSignature as Bad, WeakKey as Weak};
-    // ed25519-dalek's cofactorless `verify_strict` (feature `dalek`) rejects 4 and 5, which
-    // satisfy only the cofactored equation; case 3 satisfies both.
+    // The cofactorless `dalek` backend (ed25519-dalek's `verify_strict` verdicts) rejects 4
+    // and 5, which satisfy only the cofactored equation; case 3 satisfies both.
     let cofactored = if cfg!(feature = "dalek") {
         Err(Bad)
     } else {
