@@ -5,14 +5,16 @@
 //! Both backends load keys through the same rule (`ed25519-compact`'s `validate`: canonical
 //! encoding, not of small order), so a key set means the same under either, and neither
 //! checks the key again per signature. Both reject S >= L and a small-order or non-canonical
-//! R. They differ in the verification equation: `ed25519-compact` is cofactored
-//! (`[8][S]B = [8]R + [8][k]A`); the `dalek` backend is cofactorless (`[S]B = R + [k]A`,
-//! compared as encodings) and so also rejects the mixed-order signatures of "Taming the many
-//! EdDSAs" cases 4 and 5, which only the key holder can produce. Its verdicts are those of
-//! ed25519-dalek's `verify_strict`, without decoding R on every call.
+//! R, and both accept exactly the signatures of the cofactored equation
+//! (`[8][S]B = [8]R + [8][k]A`, `ed25519-compact`'s): one verdict for every signature,
+//! whichever backend a host picks. The `dalek` backend gets there without decoding R for a
+//! valid signature: `[S]B - [k]A` compressed equals R's bytes (the cofactorless equation,
+//! which implies the cofactored one); only when it does not is R decoded, to accept the
+//! mixed-order signatures of "Taming the many EdDSAs" cases 4 and 5 (R off by a point of
+//! small order), which only the key holder can produce.
 
 #[cfg(feature = "dalek")]
-use curve25519_dalek::edwards::EdwardsPoint;
+use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 #[cfg(feature = "dalek")]
 use curve25519_dalek::scalar::Scalar;
 #[cfg(feature = "dalek")]
@@ -73,12 +75,13 @@ impl PublicKey {
             .is_ok()
     }
 
-    /// RFC 8032 §5.1.7 verification, cofactorless, with the strict checks on R and S.
+    /// RFC 8032 §5.1.7 verification with the strict checks on R and S, cofactored (as
+    /// `ed25519-compact`), decoding R only for a signature the cofactorless equation refuses.
     ///
     /// The equation is computed here on `curve25519-dalek` rather than through
     /// `ed25519-dalek`'s `verify_strict`, which decodes R on every call only to ask whether
-    /// it has small order (the encoding list answers that), and whose error is a boxed
-    /// value once any crate in the build enables `ed25519-dalek/alloc`.
+    /// it has small order (the encoding list answers that), is cofactorless, and whose error
+    /// is a boxed value once any crate in the build enables `ed25519-dalek/alloc`.
     #[cfg(feature = "dalek")]
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         let (r, s) = signature.split_at(32);
@@ -102,12 +105,23 @@ impl PublicKey {
                 .chain_update(self.bytes)
                 .chain_update(message),
         );
-        // [S]B - [k]A, compressed, must be R's exact bytes: a non-canonical or undecodable R
-        // can never equal a canonical encoding, so no decoding of R is needed.
-        EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_a, &s)
-            .compress()
-            .as_bytes()
-            == r
+        let q = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_a, &s);
+        // The cofactorless equation: [S]B - [k]A compressed is R's exact bytes. Every honest
+        // signature takes this path, and R needs no decoding (a non-canonical R never equals
+        // a canonical encoding).
+        if q.compress().as_bytes() == r {
+            return true;
+        }
+        // Otherwise the cofactored one, as ed25519-compact: R canonical and decodable, and
+        // [S]B - [k]A - R of small order.
+        if !is_canonical_y(r) {
+            return false;
+        }
+        match CompressedEdwardsY(*r).decompress() {
+            // Subtraction in the group: nothing to overflow (called by name for the lint).
+            Some(r) => core::ops::Sub::sub(q, r).is_small_order(),
+            None => false,
+        }
     }
 }
 
@@ -163,6 +177,15 @@ const SMALL_ORDER_Y: [[u8; 32]; 7] = [
         0xff, 0x7f,
     ],
 ];
+
+/// Whether the y coordinate of `encoding` (its sign bit ignored) is below p = 2^255 - 19:
+/// RFC 8032 §5.1.3 step 1, "if the y-coordinate is >= p, decoding fails". The only
+/// non-canonical values are p to 2^255 - 1: bytes 0xed..=0xff, then thirty 0xff, then 0x7f.
+#[cfg(feature = "dalek")]
+fn is_canonical_y(encoding: &[u8; 32]) -> bool {
+    let [first, middle @ .., last] = encoding;
+    !(*first >= 0xed && middle.iter().all(|&b| b == 0xff) && *last & 0x7f == 0x7f)
+}
 
 /// Whether `encoding`, its sign bit ignored, is one of [`SMALL_ORDER_Y`].
 #[cfg(feature = "dalek")]
