@@ -44,10 +44,12 @@ python3 seeds.py
 
 mkdir -p logs
 summary=()
-# Runs the built target $1 for SECONDS_PER_TARGET seconds; $2 labels the build.
+# Runs the built target $1 for SECONDS_PER_TARGET seconds; $2, if given, labels another
+# build of it.
 run_target() {
-    local t="$1" label="$2"
-    step "fuzz $t ($label) for ${SECONDS_PER_TARGET} s"
+    local t="$1" label="${2:-}"
+    local name="$t${label:+ ($label)}"
+    step "fuzz $name for ${SECONDS_PER_TARGET} s"
     mkdir -p "corpus/$t" "artifacts/$t"
     rm -f fuzz-0.log
     local status=0
@@ -55,12 +57,12 @@ run_target() {
     "$BIN/$t" -artifact_prefix="artifacts/$t/" \
         -dict=jwt.dict -max_total_time="$SECONDS_PER_TARGET" -max_len=8192 \
         -rss_limit_mb=512 -timeout=5 -jobs=1 -workers=1 -print_final_stats=1 "corpus/$t" || status=$?
-    local log="logs/$t.$label.log"
+    local log="logs/$t${label:+.$label}.log"
     cp fuzz-0.log "$log" 2>/dev/null || true
     if [ "$status" -ne 0 ] || grep -qE 'ERROR: libFuzzer|panicked|SUMMARY: ' "$log"; then
         tail -n 60 "$log" || true
         ls -l "artifacts/$t" 2>/dev/null || true
-        echo "FAIL: fuzz target $t ($label, exit $status); log: fuzz/$log"
+        echo "FAIL: fuzz target $name (exit $status); log: fuzz/$log"
         exit 1
     fi
     local execs rate rss cov
@@ -68,23 +70,12 @@ run_target() {
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+ corp: [0-9]+' "$log" | tail -1)
-    local line="$t ($label): ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-?}, peak rss ${rss:-?} MB, 0 crashes"
+    local line="$name: ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-?}, peak rss ${rss:-?} MB, 0 crashes"
     echo "$line"
     summary+=("$line")
 }
 for t in "${TARGETS[@]}"; do
-    run_target "$t" default
-done
-
-# The core's `opt_size` build (the edge module's) reads JSON with a different outer loop
-# and matches member names differently: the JSON, header, JWK and whole-token targets again
-# against it.
-step "build with the core's opt_size feature"
-cargo +nightly fuzz build --features opt_size
-for t in diff_json json_claims header jwk structured; do
-    if printf '%s\n' "${TARGETS[@]}" | grep -qx "$t"; then
-        run_target "$t" opt_size
-    fi
+    run_target "$t"
 done
 
 # The core's `dalek` backend (the C ABI's and the server's default): diff_backends then

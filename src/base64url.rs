@@ -2,7 +2,7 @@
 //! segments.
 //!
 //! Written by hand for speed, not strictness: `base64ct` is constant-time, built for secret
-//! material, but on a token, which is public, its per-character cost is about five times a
+//! material, but on a token, which is public, its per-character cost is several times a
 //! table decoder's and would be the largest part of the JWT layer. (JWK `x` values and PEM
 //! bodies, mapped from the standard alphabet, use this decoder too.) The rules are exactly
 //! `base64ct`'s `Base64UrlUnpadded::decode`, so a token still has one accepted encoding:
@@ -10,95 +10,60 @@
 //! zero unused trailing bits (RFC 4648 §3.5). The tests below check the two agree,
 //! exhaustively on short inputs and on random ones.
 
-// `a b c d` are the four characters of a quad and `x y z` the three bytes they make.
+// `a b c d` are the four characters of a quad.
 #![allow(clippy::many_single_char_names)]
 
-/// Marks a byte outside the alphabet; any value with a bit in `0xC0` works.
-const INVALID: u8 = 0xFF;
+/// What [`HIGH`] and [`LOW`] hold for a byte outside the alphabet: -1, all bits set once
+/// widened to 32 bits, so that however it is shifted into a quad it still sets bits of
+/// [`QUAD_INVALID`] and one test of the assembled quad finds a bad character anywhere in it.
+const INVALID: i16 = -1;
 
-/// The 6-bit value of each byte in the base64url alphabet (`A-Z a-z 0-9 - _`), [`INVALID`]
-/// for every other byte.
-#[rustfmt::skip]
-static VALUES: [u8; 256] = [
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x3E, 0xFF, 0xFF,
-    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3A, 0x3B, 0x3C, 0x3D, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
-    0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xFF, 0xFF, 0xFF, 0xFF, 0x3F,
-    0xFF, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
-    0x29, 0x2A, 0x2B, 0x2C, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x32, 0x33, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-];
+/// The bits above the 24 of a decoded quad: set exactly when a character was invalid.
+const QUAD_INVALID: u32 = 0xFF00_0000;
 
-/// The 6-bit value of a base64url character, or [`INVALID`].
-#[inline]
-fn value(c: u8) -> u8 {
-    if cfg!(feature = "opt_size") {
-        // No 256-byte table: a few comparisons, less code and data than the table.
-        return match c {
-            b'A'..=b'Z' => c.wrapping_sub(b'A'),
-            b'a'..=b'z' => c.wrapping_sub(b'a').wrapping_add(26),
-            b'0'..=b'9' => c.wrapping_add(4),
-            b'-' => 62,
-            b'_' => 63,
-            _ => INVALID,
-        };
-    }
-    // Never `None`: a `u8` indexes a 256-entry table (the bound check compiles away).
-    VALUES.get(usize::from(c)).copied().unwrap_or(INVALID)
-}
+/// The 6-bit value of each byte in the base64url alphabet (`A-Z a-z 0-9 - _`) shifted
+/// left by 6, as the first character of a pair; [`INVALID`] for every other byte.
+static HIGH: [i16; 256] = values(6);
 
-/// Marks a character outside the alphabet in [`SHIFTED`]: above the 24 bits of a quad.
-const SHIFTED_INVALID: u32 = 0xFF00_0000;
+/// The 6-bit value of each byte in the base64url alphabet, as the second character of a
+/// pair; [`INVALID`] for every other byte.
+///
+/// A pair of characters is one OR of the two tables, and a quad one shift of a pair: a
+/// third of the shifts of one table shifted into place, in a quarter of the data of a
+/// pre-shifted table per position (which WebAssembly modules carry).
+static LOW: [i16; 256] = values(0);
 
-/// [`VALUES`] pre-shifted for each position of a quad (`a << 18`, `b << 12`, `c << 6`, `d`),
-/// [`SHIFTED_INVALID`] outside the alphabet: a quad is four loads OR-ed together, about
-/// half the instructions of shifting each value in (4 KiB of tables, native builds only:
-/// `opt_size` builds use none).
-static SHIFTED: [[u32; 256]; 4] = [shifted(18), shifted(12), shifted(6), shifted(0)];
-
-// Compile time only: `i < 256` indexes 256-entry tables, `u8` to `u32` is lossless
-// (`From` is not `const`), `v << shift` stays below 2^24.
+// Compile time only: `i < 64` indexes the alphabet and `ALPHABET[i]` the 256-entry table;
+// `u8` to `usize` is lossless and `i << shift` fits in 12 bits (`From` is not `const`).
 #[allow(
     clippy::indexing_slicing,
     clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
     clippy::arithmetic_side_effects
 )]
-const fn shifted(shift: u32) -> [u32; 256] {
-    let mut table = [0u32; 256];
+const fn values(shift: u32) -> [i16; 256] {
+    let mut table = [INVALID; 256];
     let mut i = 0;
-    while i < 256 {
-        let v = VALUES[i];
-        table[i] = if v == INVALID {
-            SHIFTED_INVALID
-        } else {
-            (v as u32) << shift
-        };
+    while i < 64 {
+        table[ALPHABET[i] as usize] = (i << shift) as i16;
         i += 1;
     }
     table
 }
 
-/// The 24 bits of the quad `q`, with [`SHIFTED_INVALID`] bits for a character outside the
-/// alphabet.
+/// RFC 4648 §5, Table 2: the character of each 6-bit value.
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The 24 bits of the quad `a b c d`, with bits of [`QUAD_INVALID`] set when a character is
+/// outside the alphabet.
 #[inline]
 fn quad([a, b, c, d]: [u8; 4]) -> u32 {
-    let at = |t: usize, c: u8| {
-        SHIFTED
-            .get(t)
-            .and_then(|t| t.get(usize::from(c)))
-            .copied()
-            .unwrap_or(SHIFTED_INVALID)
+    let at = |table: &[i16; 256], c: u8| {
+        let v = table.get(usize::from(c)).copied().unwrap_or(INVALID);
+        i32::from(v).cast_unsigned()
     };
-    at(0, a) | at(1, b) | at(2, c) | at(3, d)
+    (at(&HIGH, a) | at(&LOW, b)).wrapping_shl(12) | at(&HIGH, c) | at(&LOW, d)
 }
 
 /// The decoded length of `encoded_len` characters, or `None` for a length no encoding
@@ -126,16 +91,15 @@ pub(crate) enum DecodeError {
 pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], DecodeError> {
     let len = decoded_len(src.len()).ok_or(DecodeError::Invalid)?;
     let out = out.get_mut(..len).ok_or(DecodeError::OutputTooSmall)?;
-    let mut bad = 0u8;
-    // Eight characters at a time, as two pre-shifted quads, into one 48-bit word stored as 8
-    // bytes of which the next block overwrites the last 2: a third of the instructions of
-    // the quad loop below (measured: the JWT layer went from 12.2k to 11.2k instructions
-    // with the pre-shifted tables), which finishes the last 8 output bytes (no store may
-    // run past `out`). Skipped with the `opt_size` feature: the quad loop alone decodes it
-    // all, in less code.
+    // Every quad's bits OR-ed together: a bad character anywhere leaves bits of
+    // `QUAD_INVALID`, tested once at the end.
+    let mut bad = 0u32;
+    // Eight characters at a time, as two quads, into one 48-bit word stored as 8 bytes of
+    // which the next block overwrites the last 2: one store where the quad loop in
+    // `decode_tail` makes six. That loop finishes the last 8 output bytes (no store may run
+    // past `out`).
     let (mut read, mut written) = (0usize, 0usize);
-    while let (false, Some(block), Some(dst)) = (
-        cfg!(feature = "opt_size"),
+    while let (Some(block), Some(dst)) = (
         src.get(read..read.wrapping_add(8)),
         out.get_mut(written..written.wrapping_add(8)),
     ) {
@@ -145,9 +109,7 @@ pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], Deco
         };
         let [a, b, c, d, e, f, g, h] = *block;
         let (high, low) = (quad([a, b, c, d]), quad([e, f, g, h]));
-        if (high | low) & SHIFTED_INVALID != 0 {
-            bad = INVALID;
-        }
+        bad |= high | low;
         let word = u64::from(high).wrapping_shl(24) | u64::from(low);
         *dst = word.wrapping_shl(16).to_be_bytes();
         read = read.wrapping_add(8);
@@ -160,39 +122,43 @@ pub(crate) fn decode<'o>(src: &[u8], out: &'o mut [u8]) -> Result<&'o [u8], Deco
 }
 
 /// The quad loop and the final 2 or 3 characters, with the `bad` bits seen so far.
-fn decode_tail(src: &[u8], out: &mut [u8], mut bad: u8) -> Result<(), DecodeError> {
+fn decode_tail(src: &[u8], out: &mut [u8], mut bad: u32) -> Result<(), DecodeError> {
     let quads = src.chunks_exact(4);
     let tail = quads.remainder();
     let mut triples = out.chunks_exact_mut(3);
-    for (quad, triple) in quads.zip(&mut triples) {
-        let (&[a, b, c, d], [x, y, z]) = (quad, triple) else {
+    for (chars, triple) in quads.zip(&mut triples) {
+        let (Ok(chars), Ok(triple)) =
+            (<[u8; 4]>::try_from(chars), <&mut [u8; 3]>::try_from(triple))
+        else {
             return Err(DecodeError::Invalid);
         };
-        let (a, b, c, d) = (value(a), value(b), value(c), value(d));
-        bad |= a | b | c | d;
-        *x = a.wrapping_shl(2) | b.wrapping_shr(4);
-        *y = b.wrapping_shl(4) | c.wrapping_shr(2);
-        *z = c.wrapping_shl(6) | d;
+        let bits = quad(chars);
+        bad |= bits;
+        let [_, x, y, z] = bits.to_be_bytes();
+        *triple = [x, y, z];
     }
+    // The last 2 or 3 characters, completed to a quad with `A` (value 0). Their unused low
+    // bits must be zero (RFC 4648 §3.5): 4 of the 12 bits of 2 characters, 2 of the 18
+    // bits of 3.
     let rest = triples.into_remainder();
-    match (tail, rest) {
-        ([], []) => {}
-        // Two characters: 12 bits, one byte; the last 4 bits must be zero.
+    let (bits, unused) = match (tail, &mut *rest) {
+        ([], []) => (0, 0),
         ([a, b], [x]) => {
-            let (a, b) = (value(*a), value(*b));
-            bad |= a | b | if b.trailing_zeros() >= 4 { 0 } else { INVALID };
-            *x = a.wrapping_shl(2) | b.wrapping_shr(4);
+            let bits = quad([*a, *b, b'A', b'A']);
+            let [_, first, ..] = bits.to_be_bytes();
+            *x = first;
+            (bits, 0xFFFF)
         }
-        // Three characters: 18 bits, two bytes; the last 2 bits must be zero.
         ([a, b, c], [x, y]) => {
-            let (a, b, c) = (value(*a), value(*b), value(*c));
-            bad |= a | b | c | if c.trailing_zeros() >= 2 { 0 } else { INVALID };
-            *x = a.wrapping_shl(2) | b.wrapping_shr(4);
-            *y = b.wrapping_shl(4) | c.wrapping_shr(2);
+            let bits = quad([*a, *b, *c, b'A']);
+            let [_, first, second, _] = bits.to_be_bytes();
+            (*x, *y) = (first, second);
+            (bits, 0xFF)
         }
         _ => return Err(DecodeError::Invalid),
-    }
-    if bad & 0xC0 != 0 {
+    };
+    bad |= bits;
+    if bad & QUAD_INVALID != 0 || bits & unused != 0 {
         return Err(DecodeError::Invalid);
     }
     Ok(())

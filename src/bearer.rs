@@ -25,7 +25,7 @@ use crate::error::Error;
 /// assert_eq!(bearer_token(Some("Bearer\tabc.def.ghi")), Err(Error::Malformed));
 /// ```
 pub fn bearer_token(authorization: Option<&str>) -> Result<&str, Error> {
-    // Bytes, not `str` patterns: the character searchers cost edge modules a kilobyte.
+    // Bytes, not `str` patterns, whose character searchers are large code in edge modules.
     let value = authorization.ok_or(Error::MissingToken)?;
     let is_space = |b: &u8| matches!(b, b' ' | b'\t');
     let bytes = value.as_bytes();

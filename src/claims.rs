@@ -136,7 +136,7 @@ impl<'a> Claims<'a> {
 }
 
 /// [`Audience::iter`]: one plain `match` rather than iterator adapters (`chain`, `flatten`),
-/// which cost WebAssembly modules several hundred bytes.
+/// which compile to much more code in WebAssembly modules.
 enum AudienceIter<'a> {
     One(Option<JsonStr<'a>>),
     Many(json::Elements<'a>),

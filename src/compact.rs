@@ -1,6 +1,6 @@
 //! The JWS compact serialization (RFC 7515 §7.1): limits, three segments, strict base64url.
 
-use crate::base64url::{self, DecodeError};
+use crate::base64url;
 use crate::error::Error;
 use crate::policy::Limits;
 use crate::swar;
@@ -36,13 +36,13 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     }
     // A header is a JSON object, so its first byte is `{` or JSON whitespace, and the first
     // base64url character (the top six bits) is `e` for `{`, `I` for a space, `C` for a tab
-    // or line feed, `D` for a carriage return. Anything else cannot decode to a header:
-    // garbage is turned away before any decoding.
+    // or line feed, `D` for a carriage return. Anything else, an empty header too, cannot
+    // decode to a header: garbage is turned away before any decoding.
     if !matches!(header.first(), Some(b'e' | b'I' | b'C' | b'D')) {
         return Err(Error::Malformed);
     }
     let (payload, signature) = split_at_dot(rest).ok_or(Error::Malformed)?;
-    if header.is_empty() || find_dot(signature).is_some() {
+    if find_dot(signature).is_some() {
         return Err(Error::Malformed);
     }
     let signing_len = header.len().saturating_add(1).saturating_add(payload.len());
@@ -98,14 +98,9 @@ pub(crate) fn decode<'b>(
     buf: &'b mut [u8],
 ) -> Result<(&'b [u8], &'b mut [u8]), Error> {
     let len = base64url::decoded_len(segment.len()).ok_or(Error::Malformed)?;
-    if buf.len() < len {
-        return Err(Error::BufferTooSmall);
-    }
-    let (out, rest) = buf.split_at_mut(len);
-    let decoded = base64url::decode(segment, out).map_err(|e| match e {
-        DecodeError::Invalid => Error::Malformed,
-        DecodeError::OutputTooSmall => Error::BufferTooSmall,
-    })?;
+    let (out, rest) = buf.split_at_mut_checked(len).ok_or(Error::BufferTooSmall)?;
+    // `out` is exactly the decoded length: the only error left is the encoding's.
+    let decoded = base64url::decode(segment, out).map_err(|_| Error::Malformed)?;
     Ok((decoded, rest))
 }
 

@@ -28,26 +28,18 @@ pub const MAX_JSON_DEPTH: usize = 32;
 pub const MAX_JSON_MEMBERS: usize = 128;
 
 /// `match_name!(name, { b"iss" => arm, b"b64" | b"crit" => arm, _ => arm })`: matches a
-/// member name ([`JsonStr`]) against byte-string names of at most 7 bytes, unescaped.
+/// member name ([`JsonStr`]) against byte-string names of at most 8 bytes, unescaped.
 ///
-/// Natively a `match` on the name's bytes, which LLVM turns into a few byte comparisons.
-/// With the `opt_size` feature each name is packed into one integer ([`name_key`]) and
-/// compared once: 437 bytes less of WebAssembly over the header, claims and JWK matches,
-/// but 350 instructions more per token natively (the packing), so not the default.
+/// A `match` on the name's bytes ([`JsonStr::name_bytes`]), which LLVM turns into a few
+/// byte comparisons. A longer literal is a compile error: an escaped name is unescaped into
+/// 8 bytes only, so it could never match.
 macro_rules! match_name {
     ($name:expr, { $($($lit:literal)|+ => $arm:expr,)+ _ => $default:expr $(,)? }) => {{
-        #[cfg(feature = "opt_size")]
-        {
-            let key = $name.name_key();
-            $(if $(key == const { $crate::json::name_key($lit) })||+ { $arm } else)+ { $default }
-        }
-        #[cfg(not(feature = "opt_size"))]
-        {
-            let mut buf = [0u8; 8];
-            match $name.name_bytes(&mut buf) {
-                $($($lit)|+ => $arm,)+
-                _ => $default,
-            }
+        $($(const { assert!($lit.len() <= 8, "match_name!: names of at most 8 bytes") };)+)+
+        let mut buf = [0u8; 8];
+        match $name.name_bytes(&mut buf) {
+            $($($lit)|+ => $arm,)+
+            _ => $default,
         }
     }};
 }
@@ -136,16 +128,6 @@ impl<'a> JsonStr<'a> {
             return self.raw.as_bytes();
         }
         self.unescape_into(buf).map_or(TOO_LONG, str::as_bytes)
-    }
-
-    /// The unescaped text as a [`name_key`], for matching member names with one `match` on
-    /// integer constants: one comparison a name instead of one a byte (WebAssembly: about
-    /// 20 bytes less per name matched).
-    #[cfg_attr(not(feature = "opt_size"), allow(dead_code))]
-    pub(crate) fn name_key(&self) -> u64 {
-        let mut buf = [0u8; 8];
-        // More than 8 bytes (`TOO_LONG` above): key 0, no name.
-        name_key(self.name_bytes(&mut buf))
     }
 
     /// Whether two JSON strings have the same unescaped text.
@@ -304,26 +286,6 @@ fn unescape(rest: &mut &[u8]) -> Option<char> {
     })
 }
 
-/// A name of at most 7 bytes packed into a `u64`: its bytes from the lowest (little-endian)
-/// and its length plus one in the top byte, so that distinct names have distinct keys and
-/// none, not even the empty name, has key 0. 0 for longer names: they match none of the
-/// names this crate reads.
-#[allow(clippy::as_conversions)] // `u8` to `u64`, lossless (`From` is not `const`).
-pub(crate) const fn name_key(name: &[u8]) -> u64 {
-    if name.len() > 7 {
-        return 0;
-    }
-    let mut key = (name.len() as u64).wrapping_add(1).wrapping_shl(56);
-    let mut rest = name;
-    let mut shift = 0u32;
-    while let [b, tail @ ..] = rest {
-        key |= (*b as u64).wrapping_shl(shift);
-        shift = shift.wrapping_add(8);
-        rest = tail;
-    }
-    key
-}
-
 /// The value of a top-level member, as reported by [`parse_object`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Value<'a> {
@@ -356,8 +318,8 @@ where
 }
 
 /// [`parse_object`] compiled once for every caller (header, claims, JWK, JWKS, ...): a
-/// member callback through `dyn` costs a few instructions and saves kilobytes of code, which
-/// WebAssembly edge modules pay for at every cold start.
+/// member callback through `dyn` costs a few instructions and saves a copy of the walker
+/// per caller, code that WebAssembly edge modules pay for at every cold start.
 fn walk_object<'a>(
     input: &'a [u8],
     on_member: &mut dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>,
@@ -367,17 +329,7 @@ fn walk_object<'a>(
     let text = str::from_utf8(input).map_err(|_| Error::Malformed)?;
     let mut c = Cursor::new(text);
     c.skip_ws();
-    let mut walk = Walk::new();
-    if cfg!(feature = "opt_size") {
-        // The whole object through the state machine, which reports the outer members
-        // itself: one loop instead of two (`walk_members` is there for speed).
-        if c.peek() != b'{' {
-            return Err(Error::Malformed);
-        }
-        walk_nested(&mut c, &mut walk, Some(on_member))?;
-    } else {
-        walk_members(&mut c, &mut walk, on_member)?;
-    }
+    walk_members(&mut c, &mut Walk::new(), on_member)?;
     // RFC 8259 §2: JSON-text = ws value ws; nothing may follow.
     c.skip_ws();
     if c.at_end() {
@@ -404,10 +356,11 @@ fn walk_members<'a>(
         c.bump();
         return Ok(());
     }
-    // The members of the outer object (the claims and header parameters), read directly;
-    // nested containers go through `walk_nested`. The name-and-colon steps below repeat
-    // `walk_nested`'s `State::Key` on purpose: sharing them through a helper function
-    // cost 367 instructions per typical token (measured), 3% of the JWT layer.
+    // The members of the outer object (the claims and header parameters), read directly
+    // rather than through `walk_nested`'s states; nested containers go through
+    // `walk_nested`. The name-and-colon steps below repeat `member_name` on purpose: every
+    // token runs this loop for each of its members, and even inlined, the shared function
+    // compiled to slower code here (`benches/README.md`).
     loop {
         if c.peek() != b'"' {
             return Err(Error::Malformed);
@@ -436,7 +389,7 @@ fn walk_members<'a>(
             }
             b'{' | b'[' => {
                 let start = c.pos;
-                walk_nested(c, walk, None)?;
+                walk_nested(c, walk)?;
                 text.get(start..c.pos)
                     .and_then(Value::of_text)
                     .ok_or(Error::Malformed)?
@@ -456,131 +409,110 @@ fn walk_members<'a>(
 
 /// Validates one nested object or array (the cursor is on its `{` or `[`) up to and including
 /// its closing bracket, without recursion: `walk` holds the open containers and their
-/// member names, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_MEMBERS`].
-///
-/// With `members` (the `opt_size` build), the value is the outer object itself (`walk` is
-/// empty) and each of its members is reported once its value has been validated.
-fn walk_nested<'a>(
-    c: &mut Cursor<'a>,
-    walk: &mut Walk<'a>,
-    mut members: Option<&mut dyn FnMut(JsonStr<'a>, Value<'a>) -> Result<(), Error>>,
-) -> Result<(), Error> {
+/// member names, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_MEMBERS`]. One step per state,
+/// each a function of its own below.
+fn walk_nested<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<(), Error> {
     let mut state = State::Value;
-    // With `members`: the outer member being read (its name and where its value starts),
-    // and the last string value read (a string member's value).
-    let mut member = None;
-    let mut string = JsonStr {
-        raw: "",
-        escaped: false,
-    };
     loop {
         state = match state {
-            State::ObjectFirst => {
-                c.skip_ws();
-                if c.peek() == b'}' {
-                    c.bump();
-                    walk.close();
-                    State::AfterValue
-                } else {
-                    State::Key
-                }
-            }
+            State::ObjectFirst => container_start(c, walk, b'}', State::Key),
+            State::ArrayFirst => container_start(c, walk, b']', State::Value),
             State::Key => {
                 c.skip_ws();
-                if c.peek() != b'"' {
-                    return Err(Error::Malformed);
-                }
-                let key = c.string()?;
-                walk.add_key(key)?;
-                c.skip_ws();
-                if c.next() != b':' {
-                    return Err(Error::Malformed);
-                }
-                c.skip_ws();
-                if walk.depth == 1 {
-                    member = Some((key, c.pos));
-                }
+                member_name(c, walk)?;
                 State::Value
             }
-            State::Value => match c.peek() {
-                b'{' => {
-                    c.bump();
-                    walk.open(true)?;
-                    State::ObjectFirst
-                }
-                b'[' => {
-                    c.bump();
-                    walk.open(false)?;
-                    State::ArrayFirst
-                }
-                b'"' => {
-                    string = c.string()?;
-                    State::AfterValue
-                }
-                b't' => {
-                    c.literal(b"true")?;
-                    State::AfterValue
-                }
-                b'f' => {
-                    c.literal(b"false")?;
-                    State::AfterValue
-                }
-                b'n' => {
-                    c.literal(b"null")?;
-                    State::AfterValue
-                }
-                b'-' | b'0'..=b'9' => {
-                    c.number()?;
-                    State::AfterValue
-                }
-                _ => return Err(Error::Malformed),
-            },
-            State::ArrayFirst => {
-                c.skip_ws();
-                if c.peek() == b']' {
-                    c.bump();
-                    walk.close();
-                    State::AfterValue
-                } else {
-                    State::Value
-                }
-            }
-            State::AfterValue => {
-                if walk.depth <= 1 {
-                    // Back in the outer object: the nested value ended. Or, with `members`,
-                    // an outer member's value ended (depth 1) or the outer object (0).
-                    let Some(on_member) = members.as_mut().filter(|_| walk.depth == 1) else {
-                        return Ok(());
-                    };
-                    let (key, start) = member.take().ok_or(Error::Malformed)?;
-                    let raw = c.text.get(start..c.pos).ok_or(Error::Malformed)?;
-                    let value = match raw.as_bytes().first() {
-                        Some(b'"') => Value::String(string),
-                        _ => Value::of_text(raw).ok_or(Error::Malformed)?,
-                    };
-                    on_member(key, value)?;
-                }
-                c.skip_ws();
-                let in_object = walk.in_object();
-                match c.next() {
-                    b',' if in_object => State::Key,
-                    b',' => {
-                        c.skip_ws();
-                        State::Value
-                    }
-                    b'}' if in_object => {
-                        walk.close();
-                        State::AfterValue
-                    }
-                    b']' if !in_object => {
-                        walk.close();
-                        State::AfterValue
-                    }
-                    _ => return Err(Error::Malformed),
-                }
-            }
+            State::Value => value_start(c, walk)?,
+            // Back in the outer object: the nested value ended.
+            State::AfterValue if walk.depth <= 1 => return Ok(()),
+            State::AfterValue => after_value(c, walk)?,
         };
     }
+}
+
+/// Just inside a container's opening bracket: `close` at once ends it (an empty object or
+/// array), anything else is its first member (`first`).
+#[inline]
+fn container_start(c: &mut Cursor<'_>, walk: &mut Walk<'_>, close: u8, first: State) -> State {
+    c.skip_ws();
+    if c.peek() == close {
+        c.bump();
+        walk.close();
+        State::AfterValue
+    } else {
+        first
+    }
+}
+
+/// A member name and its colon inside a nested object (the cursor is on the name's
+/// opening quote): the name is recorded in `walk` (which rejects a duplicate) and the
+/// cursor left on the value.
+#[inline]
+fn member_name<'a>(c: &mut Cursor<'a>, walk: &mut Walk<'a>) -> Result<(), Error> {
+    if c.peek() != b'"' {
+        return Err(Error::Malformed);
+    }
+    let key = c.string()?;
+    walk.add_key(key)?;
+    c.skip_ws();
+    if c.next() != b':' {
+        return Err(Error::Malformed);
+    }
+    c.skip_ws();
+    Ok(())
+}
+
+/// The start of a value inside a nested container: a container is opened (its members or
+/// elements follow), anything else is read whole.
+#[inline]
+fn value_start(c: &mut Cursor<'_>, walk: &mut Walk<'_>) -> Result<State, Error> {
+    match c.peek() {
+        b'{' => {
+            c.bump();
+            walk.open(true)?;
+            return Ok(State::ObjectFirst);
+        }
+        b'[' => {
+            c.bump();
+            walk.open(false)?;
+            return Ok(State::ArrayFirst);
+        }
+        b'"' => {
+            c.string()?;
+        }
+        b't' => c.literal(b"true")?,
+        b'f' => c.literal(b"false")?,
+        b'n' => c.literal(b"null")?,
+        b'-' | b'0'..=b'9' => {
+            c.number()?;
+        }
+        _ => return Err(Error::Malformed),
+    }
+    Ok(State::AfterValue)
+}
+
+/// After a value inside a nested container: a `,` and the next member or element, or the
+/// container's closing bracket.
+#[inline]
+fn after_value(c: &mut Cursor<'_>, walk: &mut Walk<'_>) -> Result<State, Error> {
+    c.skip_ws();
+    let in_object = walk.in_object();
+    Ok(match c.next() {
+        b',' if in_object => State::Key,
+        b',' => {
+            c.skip_ws();
+            State::Value
+        }
+        b'}' if in_object => {
+            walk.close();
+            State::AfterValue
+        }
+        b']' if !in_object => {
+            walk.close();
+            State::AfterValue
+        }
+        _ => return Err(Error::Malformed),
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -731,8 +663,8 @@ fn plain_run(rest: Option<&[u8]>) -> usize {
 /// What [`Cursor::peek`] reads past the end of the text: a NUL byte, which no position the
 /// cursor inspects accepts (outside strings it is not JSON, inside them RFC 8259 §7 requires
 /// it escaped), so the end of the text needs no case of its own. Plain bytes, not
-/// `Option<u8>`: WebAssembly returns an `Option` through memory (measured: 104 bytes of code
-/// less, and 20 instructions less per token natively).
+/// `Option<u8>`, which WebAssembly returns through memory: more code, and slower natively
+/// too.
 const END: u8 = 0;
 
 /// A non-panicking reader over the bytes of a `str`.
@@ -1108,15 +1040,14 @@ fn combine_surrogates(high: u32, low: u32) -> u32 {
 // Reference models written plainly: test arithmetic cannot overflow on these inputs.
 #[allow(clippy::arithmetic_side_effects, clippy::format_collect)]
 mod tests {
-    use super::{fingerprint, is_string_special, name_key, plain_run, Cursor, JsonStr};
+    use super::{fingerprint, is_string_special, plain_run, Cursor, JsonStr};
     use proptest::prelude::*;
 
     extern crate std;
     use std::string::String;
     use std::vec::Vec;
 
-    /// The unescaper as it was before every comparison went through `JsonStr::bytes`: the
-    /// reference model for `Chars`, `bytes`, `eq_str`, `unescape_into`, `unescaped_len`,
+    /// An unescaper written plainly over `char`s: the reference model for `Chars`, `bytes`, `eq_str`, `unescape_into`, `unescaped_len`,
     /// `name_bytes` and `fingerprint`.
     fn reference_chars(raw: &str) -> Vec<char> {
         fn hex4(it: &mut core::str::Chars<'_>) -> Option<u32> {
@@ -1182,12 +1113,6 @@ mod tests {
         } else {
             assert_eq!(s.name_bytes(&mut short), [0xFF; 9], "{quoted}");
         }
-        let key = if text.len() <= 7 {
-            name_key(text.as_bytes())
-        } else {
-            0
-        };
-        assert_eq!(s.name_key(), key, "{quoted}");
         let bytes = text.as_bytes();
         let expected = u32::try_from(bytes.len() & 0xff).unwrap() * 7
             + u32::from(bytes.first().copied().unwrap_or(0)) * 3
@@ -1275,8 +1200,7 @@ mod tests {
         assert_eq!(hex4_bytes(&mut &b"123"[..]), NOT_HEX);
     }
 
-    /// Which arm `match_name!` takes, in whichever form this build compiles it (the CI runs
-    /// the suite with and without `opt_size`).
+    /// Which arm `match_name!` takes.
     fn arm(quoted: &str) -> u8 {
         let name = parse(quoted);
         match_name!(name, {
@@ -1285,6 +1209,7 @@ mod tests {
             b"key_ops" => 3,
             b"b64" | b"crit" => 4,
             b"" => 5,
+            b"key_opsX" => 6,
             _ => 0,
         })
     }
@@ -1299,6 +1224,11 @@ mod tests {
             (r#""\u0078""#, 2),
             (r#""key_ops""#, 3),
             (r#""key\u005fops""#, 3),
+            // 8 bytes, the longest name: escaped too.
+            (r#""key_opsX""#, 6),
+            (r#""key_ops\u0058""#, 6),
+            (r#""key_opsXY""#, 0),
+            (r#""key_ops\u0058Y""#, 0),
             (r#""b64""#, 4),
             (r#""crit""#, 4),
             (r#""cr\u0069t""#, 4),
@@ -1323,28 +1253,6 @@ mod tests {
         for (quoted, expected) in cases {
             assert_eq!(arm(quoted), expected, "{quoted}");
         }
-    }
-
-    #[test]
-    fn name_keys_of_distinct_short_names_differ() {
-        let mut names: Vec<Vec<u8>> = std::vec![Vec::new()];
-        for len in 1..=3 {
-            for b in [0u8, 1, b'a', b'z', 0x7f, 0x80, 0xff] {
-                names.push(std::vec![b; len]);
-            }
-        }
-        names.extend([
-            b"key_op".to_vec(),
-            b"key_ops".to_vec(),
-            b"key_op\0".to_vec(),
-        ]);
-        for (i, a) in names.iter().enumerate() {
-            assert_ne!(name_key(a), 0, "{a:?}");
-            for b in &names[i + 1..] {
-                assert_ne!(name_key(a), name_key(b), "{a:?} {b:?}");
-            }
-        }
-        assert_eq!(name_key(b"12345678"), 0);
     }
 
     #[test]

@@ -413,8 +413,8 @@ mod tests {
     use std::string::String;
     use std::vec::Vec;
 
-    /// `from_pem` before its body was checked and copied in one pass and its two decoder
-    /// calls merged: the reference model.
+    /// `from_pem` written plainly (trim, check the label, decode the body in separate
+    /// steps): the reference model.
     fn reference(pem: &str) -> Result<VerifyingKey, Error> {
         fn trim_newlines(mut bytes: &[u8]) -> &[u8] {
             while let [b'\r' | b'\n', rest @ ..] = bytes {
@@ -496,10 +496,9 @@ mod tests {
         .collect()
     }
 
-    /// PEM-like text: a label pair (matching or not), a body cut, spliced and sprinkled
-    /// with line breaks, padding and stray characters, and surrounding whitespace.
-    fn pem_text() -> impl Strategy<Value = String> {
-        let label = prop::sample::select(std::vec![
+    /// Labels that `from_pem` must tell from `PUBLIC KEY`.
+    fn pem_label() -> impl Strategy<Value = &'static str> + Clone {
+        prop::sample::select(std::vec![
             "PUBLIC KEY",
             "PRIVATE KEY",
             "ENCRYPTED PRIVATE KEY",
@@ -514,8 +513,13 @@ mod tests {
             "PUBLIC KEY-",
             " PUBLIC KEY",
             "PUBLIC KEY ",
-        ]);
-        let edit = (
+        ])
+    }
+
+    /// One edit of a PEM body: where, the text inserted there, and whether it replaces the
+    /// character at that place.
+    fn body_edit() -> impl Strategy<Value = (usize, &'static str, bool)> {
+        (
             0usize..300,
             prop::sample::select(std::vec![
                 "",
@@ -541,12 +545,18 @@ mod tests {
                 "-",
             ]),
             any::<bool>(),
-        );
+        )
+    }
+
+    /// PEM-like text: a label pair (matching or not), a body cut, spliced and sprinkled
+    /// with line breaks, padding and stray characters, and surrounding whitespace.
+    fn pem_text() -> impl Strategy<Value = String> {
+        let label = pem_label();
         (
             prop::sample::select(bodies()),
             prop::sample::select(bodies()),
             0usize..4,
-            proptest::collection::vec(edit, 0..4),
+            proptest::collection::vec(body_edit(), 0..4),
             label.clone(),
             prop_oneof![4 => Just(None), 1 => label.prop_map(Some)],
             prop::sample::select(std::vec!["", " ", "\n", "\r\n", "\n\t "]),

@@ -18,8 +18,6 @@
 #![allow(
     clippy::module_name_repetitions,
     clippy::must_use_candidate,
-    // One state machine reads best as one function (json::parse_object).
-    clippy::too_many_lines,
     // Flags gathered while walking a JWK, decided afterwards.
     clippy::struct_excessive_bools
 )]

@@ -61,9 +61,9 @@ impl NumericDate {
     pub(crate) fn parse(text: &str) -> Result<Self, Error> {
         let bytes = text.as_bytes();
         // Fast path: a plain integer of at most 18 digits (< 10^18 < i64::MAX) cannot
-        // overflow. Almost every real token takes it. Left out with the `opt_size` feature:
-        // the general path below gives the same result.
-        if !cfg!(feature = "opt_size") && bytes.len() <= 18 {
+        // overflow. Almost every real token takes it; the general path below gives the same
+        // result.
+        if bytes.len() <= 18 {
             // Digits checked and summed in one loop; anything else takes the general path.
             let mut seconds = 0u64;
             let mut digits = true;

@@ -1,13 +1,9 @@
 //! Byte searches 8 bytes at a time in one `u64` (SWAR): the token's `.` separators and the
-//! plain runs inside JSON strings, at `memchr` speed without `str` pattern machinery (which
-//! costs WebAssembly modules about a kilobyte).
+//! plain runs inside JSON strings, at `memchr` speed without `str` pattern machinery (large
+//! code in WebAssembly modules).
 //!
-//! `#[inline(always)]`: with plain `#[inline]` LLVM kept the shared search out of line and
-//! the JWT layer cost 56 instructions more per token (measured), a margin the dalek
-//! backend's 1.03x does not have.
-//!
-//! With the `opt_size` feature the searches go byte by byte and are not forced inline:
-//! 361 bytes less of WebAssembly, for a slower JWT layer (see the README).
+//! `#[inline(always)]`: with plain `#[inline]` LLVM keeps the shared search out of line, and
+//! the call on every JSON string is a measurable part of the JWT layer.
 #![allow(clippy::inline_always)]
 
 /// `b` in every byte of a word.
@@ -26,15 +22,12 @@ pub(crate) fn below(w: u64, n: u8) -> u64 {
 /// The index of the first byte that `is_match` accepts: whole words while 8 bytes remain,
 /// through `flags` (which must flag, as [`below`] does, at least the lowest matching byte
 /// exactly and nothing below it), then the tail byte by byte.
-#[cfg_attr(not(feature = "opt_size"), inline(always))]
+#[inline(always)]
 pub(crate) fn position(
     bytes: &[u8],
     flags: impl Fn(u64) -> u64,
     is_match: impl Fn(u8) -> bool,
 ) -> Option<usize> {
-    if cfg!(feature = "opt_size") {
-        return bytes.iter().position(|&b| is_match(b));
-    }
     let mut at = 0usize;
     while let Some(Ok(block)) = bytes.get(at..at.wrapping_add(8)).map(<[u8; 8]>::try_from) {
         let flagged = flags(u64::from_le_bytes(block));

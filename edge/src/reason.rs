@@ -77,8 +77,8 @@ impl Reason {
         let len = put(out, 0, INVALID_TOKEN_PREFIX);
         let len = put(out, len, error.message().as_bytes());
         let len = put(out, len, b"\"");
-        // `missing-token`: the first word of what was written, one path for both
-        // (44 bytes of WebAssembly less than writing `Bearer` on its own).
+        // `missing-token`: the first word of what was written, so one write path serves
+        // both challenges.
         if error == Error::MissingToken {
             BEARER.len()
         } else {

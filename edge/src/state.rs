@@ -95,8 +95,8 @@ impl Span {
 
     /// The span of `text`, or "" if it is not one (never: every value was stored whole).
     ///
-    /// Through `from_utf8`, which the module has anyway, rather than `str::get` and its
-    /// char-boundary checks: 54 bytes of WebAssembly less.
+    /// Through `from_utf8`, which the module has anyway, rather than `str::get`, whose
+    /// char-boundary checks would be code of their own.
     fn of(self, text: &str) -> &str {
         text.as_bytes()
             .get(self.start..self.start.wrapping_add(self.len))
@@ -115,7 +115,7 @@ const TEXT_FIELDS: usize = 5;
 ///
 /// The five text fields share one table (up to 16 values each; the subject and `typ` use
 /// only the first, replaced by each new value): one code path for every field in `add`
-/// and one loop in `build` (426 bytes of WebAssembly less than a list per field).
+/// and one loop in `build`, where a list per field would repeat both for each field.
 struct PolicyStore {
     text: heapless::String<POLICY_TEXT_CAP>,
     /// The values of each text field, as spans of `text`.
@@ -123,8 +123,7 @@ struct PolicyStore {
     /// How many of each field's values are set.
     counts: [usize; TEXT_FIELDS],
     /// The leeway XOR [`DEFAULT_LEEWAY`]; the limits likewise XOR the core's defaults:
-    /// zero is the default, with no `Option` tag to store, reset and test (50 bytes of
-    /// WebAssembly less).
+    /// zero is the default, with no `Option` tag to store, reset and test.
     leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
@@ -161,7 +160,7 @@ impl PolicyStore {
     }
 
     /// Every value of every text field (empty when not set), in field order. Built by
-    /// `from_fn` rather than filled in after an initialization: 16 bytes of WebAssembly less.
+    /// `from_fn`, so the array is written once, not initialized and then filled in.
     fn strs(&self) -> [&str; MAX_POLICY_VALUES * TEXT_FIELDS] {
         let text = self.text.as_str();
         let values = self.values.as_flattened();
@@ -171,8 +170,8 @@ impl PolicyStore {
     /// The `edjwt::Policy` this describes, borrowing its strings from `self` and the lists
     /// from the caller's array of [`strs`](Self::strs).
     ///
-    /// The array is flat and `as_chunks` splits it into the fields (85 bytes of WebAssembly
-    /// less than filling an array per field).
+    /// The array is flat and `as_chunks` splits it into the fields: one loop fills it,
+    /// where an array per field would need a loop each.
     fn build<'p>(&'p self, strs: &'p [&'p str; MAX_POLICY_VALUES * TEXT_FIELDS]) -> Policy<'p> {
         let ([issuers, audiences, subject, typ, required], []) =
             strs.as_chunks::<MAX_POLICY_VALUES>()
@@ -273,8 +272,8 @@ impl PolicyStore {
 /// `Error`, not zero, and the state must be all-zero to live in `.bss`.
 ///
 /// `Verified` says that [`Verified`] holds the last call's results: every other call
-/// records only this (one store instead of clearing the results: 180 bytes of WebAssembly
-/// less over the six exports that do).
+/// records only this: one store, where clearing the results would be code in each of the
+/// six exports that do.
 #[derive(Clone, Copy, Debug)]
 #[repr(u8)]
 enum Last {
@@ -289,8 +288,8 @@ struct Verified {
     /// The verified claims JSON, in the decode buffer.
     claims: Span,
     /// Length of the unescaped `sub` at the start of the subject buffer, -1 for none; and
-    /// the key's index: as the ABI returns them, converted once here rather than at every
-    /// read (28 bytes of WebAssembly less).
+    /// the key's index: as the ABI returns them, converted once here rather than in every
+    /// export that reads them.
     subject: i32,
     key_index: i32,
 }
@@ -422,8 +421,8 @@ impl State {
         let policy = self.policy.build(&strs);
         let jwt = Verifier::new(&self.keys, policy);
         // `bearer_token` and one `verify` call rather than `verify_authorization` and
-        // `verify`: the core's verify is then inlined here, its only caller (550 bytes of
-        // WebAssembly less).
+        // `verify`: the core's verify then has one caller and is inlined here, not compiled
+        // twice.
         let token = match kind {
             Input::Token => text.unwrap_or(""),
             Input::Authorization => edjwt::bearer_token(text)?,
