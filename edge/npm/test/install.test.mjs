@@ -37,6 +37,21 @@ before(() => {
 });
 after(() => project && rmSync(project, { recursive: true, force: true }));
 
+test('the tarball holds exactly the published files', () => {
+  // What `npm pack` put in: the module, the wrapper and handler, their types, the two entry
+  // points, the README, package.json and the licence texts; nothing else (no tests, no
+  // build output, no sources of other crates).
+  const files = execFileSync('tar', ['-tzf', TGZ], { encoding: 'utf8' }).trim().split('\n').sort();
+  assert.deepEqual(
+    files,
+    [
+      'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'edjwt.d.ts', 'edjwt.mjs', 'edjwt_edge.wasm',
+      'handler.d.ts', 'handler.mjs', 'index.d.ts', 'node.mjs', 'package.json', 'wasm.d.ts',
+      'workerd.mjs',
+    ].map((f) => `package/${f}`).sort(),
+  );
+});
+
 test('installed as files, not linked', () => {
   const dir = join(project, 'node_modules/edjwt-edge');
   assert.equal(lstatSync(dir).isSymbolicLink(), false);
