@@ -81,6 +81,28 @@ fn from_inner<T, E>(value: Result<T, E>) -> Result<T, Invalid> {
     value.map_err(|_| Invalid)
 }
 
+/// Calls `$m!` with every `deserialize_*` method of `serde::Deserializer` but the four a map
+/// key may be asked for (`str`, `string`, `identifier`, `ignored_any`): one list for the
+/// guarded deserializer, which forwards them, and the key deserializer, which refuses them.
+macro_rules! all_but_strings {
+    ($m:ident) => {
+        $m! {
+            deserialize_any, deserialize_bool,
+            deserialize_i8, deserialize_i16, deserialize_i32, deserialize_i64, deserialize_i128,
+            deserialize_u8, deserialize_u16, deserialize_u32, deserialize_u64, deserialize_u128,
+            deserialize_f32, deserialize_f64, deserialize_char,
+            deserialize_bytes, deserialize_byte_buf, deserialize_option, deserialize_unit,
+            deserialize_unit_struct(name: &'static str),
+            deserialize_newtype_struct(name: &'static str),
+            deserialize_seq, deserialize_tuple(len: usize),
+            deserialize_tuple_struct(name: &'static str, len: usize),
+            deserialize_map,
+            deserialize_struct(name: &'static str, fields: &'static [&'static str]),
+            deserialize_enum(name: &'static str, variants: &'static [&'static str]),
+        }
+    };
+}
+
 /// Forwards `deserialize_*` methods to the wrapped deserializer with a guarded visitor.
 macro_rules! forward_guarded {
     ($($method:ident $(($($arg:ident: $ty:ty),*))?,)*) => {$(
@@ -97,20 +119,9 @@ macro_rules! forward_guarded {
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Guarded<D> {
     type Error = Invalid;
 
+    all_but_strings!(forward_guarded);
     forward_guarded! {
-        deserialize_any, deserialize_bool,
-        deserialize_i8, deserialize_i16, deserialize_i32, deserialize_i64, deserialize_i128,
-        deserialize_u8, deserialize_u16, deserialize_u32, deserialize_u64, deserialize_u128,
-        deserialize_f32, deserialize_f64, deserialize_char, deserialize_str, deserialize_string,
-        deserialize_bytes, deserialize_byte_buf, deserialize_option, deserialize_unit,
-        deserialize_unit_struct(name: &'static str),
-        deserialize_newtype_struct(name: &'static str),
-        deserialize_seq, deserialize_tuple(len: usize),
-        deserialize_tuple_struct(name: &'static str, len: usize),
-        deserialize_map,
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
-        deserialize_identifier, deserialize_ignored_any,
+        deserialize_str, deserialize_string, deserialize_identifier, deserialize_ignored_any,
     }
 }
 
@@ -149,20 +160,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Key<D> {
         from_inner(self.0.deserialize_ignored_any(GuardedVisitor(visitor)))
     }
 
-    refuse! {
-        deserialize_any, deserialize_bool,
-        deserialize_i8, deserialize_i16, deserialize_i32, deserialize_i64, deserialize_i128,
-        deserialize_u8, deserialize_u16, deserialize_u32, deserialize_u64, deserialize_u128,
-        deserialize_f32, deserialize_f64, deserialize_char,
-        deserialize_bytes, deserialize_byte_buf, deserialize_option, deserialize_unit,
-        deserialize_unit_struct(name: &'static str),
-        deserialize_newtype_struct(name: &'static str),
-        deserialize_seq, deserialize_tuple(len: usize),
-        deserialize_tuple_struct(name: &'static str, len: usize),
-        deserialize_map,
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]),
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]),
-    }
+    all_but_strings!(refuse);
 }
 
 /// Forwards plain `visit_*` callbacks (no nested deserializer) to the caller's visitor.

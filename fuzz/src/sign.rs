@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use ed25519_compact::{KeyPair, Seed};
-use edjwt::VerifyingKey;
+use edjwt::{Limits, Policy, VerifyingKey};
 
 /// RFC 8037 Appendix A.1 private key seed (a public test key).
 pub const SEED: [u8; 32] = [
@@ -57,4 +57,18 @@ pub fn sign(header: &[u8], payload: &[u8]) -> String {
 pub fn sign_input(input: &str) -> String {
     let sig = keypair().sk.sign(input.as_bytes(), None);
     format!("{input}.{}", b64(&sig[..]))
+}
+
+/// The policy of the targets that sign arbitrary payloads: only the JSON and the claims'
+/// types may reject (no size limit, no time, no `exp` required, any audience: an `aud` of
+/// the wrong type is still `invalid-claim`; the audience rule has tests of its own).
+pub fn permissive_policy() -> Policy<'static> {
+    Policy::new()
+        .allow_missing_exp()
+        .any_audience()
+        .leeway(u64::MAX)
+        .limits(Limits {
+            max_token_len: usize::MAX,
+            max_header_len: usize::MAX,
+        })
 }
