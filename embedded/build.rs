@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
+use base64ct::Encoding as _;
 use serde_json::Value;
 
 fn main() {
@@ -297,10 +298,22 @@ fn attacks(root: &Path, code: &mut String) {
         "every EXPECTED entry has a token in the corpus"
     );
     code.push_str("];\n\n/// `ok_basic`: a valid token under the corpus context.\n");
+    let ok_basic = ok_basic.unwrap();
+    writeln!(code, "pub const OK_BASIC: &str = {};", text(ok_basic)).unwrap();
+    let (input, signature) = ok_basic.rsplit_once('.').unwrap();
+    let signature = base64ct::Base64UrlUnpadded::decode_vec(signature).unwrap();
+    code.push_str("/// Its signature, decoded.\n");
     writeln!(
         code,
-        "pub const OK_BASIC: &str = {};\n",
-        text(ok_basic.unwrap())
+        "pub const OK_BASIC_SIGNATURE: &[u8] = {};",
+        bytes(&signature)
+    )
+    .unwrap();
+    code.push_str("/// Its signing input.\n");
+    writeln!(
+        code,
+        "pub const OK_BASIC_SIGNING_INPUT: &str = {};\n",
+        text(input)
     )
     .unwrap();
 }

@@ -96,7 +96,10 @@ impl Instructions {
     /// counter wrapped (the call was too long to measure).
     #[inline(never)]
     pub fn ticks<R>(&mut self, f: impl FnOnce() -> R) -> (R, Option<u32>) {
+        // Writing the current value zeroes it; the counter reloads on the next tick.
         self.syst.clear_current();
+        while SYST::get_current() == 0 {}
+        // Reading the control register clears the wrap flag.
         let _ = self.syst.has_wrapped();
         let start = SYST::get_current();
         let result = call(f);
