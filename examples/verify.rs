@@ -86,7 +86,9 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             println!("HTTP/1.1 {} Unauthorized", e.http_status());
-            println!("WWW-Authenticate: {}", e.www_authenticate());
+            if let Some(challenge) = e.www_authenticate() {
+                println!("WWW-Authenticate: {challenge}");
+            }
             eprintln!("rejected: {}: {}", e.code(), e);
             ExitCode::from(1)
         }

@@ -78,6 +78,15 @@ def main():
         else:
             write("json_claims", text)
             write("diff_json", text)
+    # Claims shaped like the claim_types target's types, so it starts past the JSON layer.
+    for text in [
+        '{"a":"x","b":"y\\n","c":["p","q"],"d":{"k":1},"e":{"1":2},"f":{"true":1}}',
+        '{"g":{"Admin":1},"h":"User","i8":-1,"u64":18446744073709551615,"f64":null}',
+        '{"f32":1e39,"f64":1e400,"t":[1,true],"n":{"s":"z","v":[1,2],"deeper":[[1]]}}',
+        '{"h":{"Tuple":[1,2]},"c1":"c","unit":null}', '{"1":2,"3":4}', '{"Admin":1}',
+        '{"h":{"Struct":{"a":null}}}', '{"h":{"Newtype":"\\u00e9"}}',
+    ]:
+        write("claim_types", text)
     for value in ["bearer  a.b.c", "Basic dXNlcjpwYXNz", "Bearer", "BEARER a==", " \tBearer x~+/= ",
                   "Bearer a b", "Bearer\ta"]:
         write("bearer", value)

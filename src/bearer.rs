@@ -6,12 +6,15 @@ use crate::error::Error;
 ///
 /// RFC 6750 §2.1: `credentials = "Bearer" 1*SP b64token`, the scheme case-insensitive
 /// (RFC 9110 §11.1). Leading and trailing spaces and tabs (which an HTTP parser strips
-/// anyway) are ignored.
+/// anyway) are ignored. The scheme ends at the first space or tab; what follows `Bearer`
+/// must be exactly one space and one `b64token`: a tab, a second space or a second word is
+/// not a bearer credential any client sends, and a lenient parser here is one more way for
+/// two components to disagree on what the token is.
 ///
 /// # Errors
 /// [`Error::MissingToken`] when there is no header, it is empty, or it uses another scheme
 /// (`Basic ...`): the request has no bearer credentials. [`Error::Malformed`] when the
-/// scheme is `Bearer` but what follows is not exactly one `b64token`.
+/// scheme is `Bearer` but what follows is not exactly one space and one `b64token`.
 ///
 /// ```
 /// use edjwt::{bearer_token, Error};
@@ -19,6 +22,7 @@ use crate::error::Error;
 /// assert_eq!(bearer_token(None), Err(Error::MissingToken));
 /// assert_eq!(bearer_token(Some("Basic dXNlcjpwYXNz")), Err(Error::MissingToken));
 /// assert_eq!(bearer_token(Some("Bearer a b")), Err(Error::Malformed));
+/// assert_eq!(bearer_token(Some("Bearer\tabc.def.ghi")), Err(Error::Malformed));
 /// ```
 pub fn bearer_token(authorization: Option<&str>) -> Result<&str, Error> {
     // Bytes, not `str` patterns: the character searchers cost edge modules a kilobyte.
@@ -34,21 +38,17 @@ pub fn bearer_token(authorization: Option<&str>) -> Result<&str, Error> {
         .rposition(|b| !is_space(b))
         .map_or(start, |last| last.saturating_add(1));
     let trimmed = bytes.get(start..end).unwrap_or(&[]);
-    let (scheme, rest) = match trimmed.iter().position(|&b| b == b' ') {
-        Some(space) => (
-            trimmed.get(..space).unwrap_or(&[]),
-            trimmed.get(space.saturating_add(1)..).unwrap_or(&[]),
-        ),
-        None => (trimmed, &[][..]),
-    };
+    let scheme_end = trimmed.iter().position(is_space).unwrap_or(trimmed.len());
+    let (scheme, rest) = trimmed
+        .split_at_checked(scheme_end)
+        .unwrap_or((trimmed, &[]));
     if !scheme.eq_ignore_ascii_case(b"Bearer") {
         return Err(Error::MissingToken);
     }
-    let skip = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
-    let token = rest.get(skip..).unwrap_or(&[]);
-    if !is_b64token(token) {
-        return Err(Error::Malformed);
-    }
+    let token = match rest {
+        [b' ', token @ ..] if is_b64token(token) => token,
+        _ => return Err(Error::Malformed),
+    };
     // The token is ASCII and ends where `trimmed` ends.
     value
         .get(end.saturating_sub(token.len())..end)

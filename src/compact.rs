@@ -55,6 +55,25 @@ pub(crate) fn split<'t>(token: &'t str, limits: &Limits) -> Result<Segments<'t>,
     })
 }
 
+impl Segments<'_> {
+    /// The limits again, for a token split under other limits (the two-step path: parsed
+    /// before the verifier, and so its limits, was chosen).
+    pub(crate) fn check_limits(&self, limits: &Limits) -> Result<(), Error> {
+        let len = self
+            .signing_input
+            .len()
+            .saturating_add(1)
+            .saturating_add(self.signature.len());
+        if len > limits.max_token_len {
+            return Err(Error::TokenTooLarge);
+        }
+        if self.header.len() > limits.max_header_len {
+            return Err(Error::HeaderTooLarge);
+        }
+        Ok(())
+    }
+}
+
 /// `text` before and after its first `.`.
 fn split_at_dot(text: &[u8]) -> Option<(&[u8], &[u8])> {
     let (before, after) = text.split_at_checked(find_dot(text)?)?;

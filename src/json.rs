@@ -981,6 +981,34 @@ pub(crate) fn normalize_into<'o>(json: &str, out: &'o mut [u8]) -> Result<&'o [u
     out.get(..len).ok_or(Error::BufferTooSmall)
 }
 
+/// Length of the longest string of validated JSON that holds a `\\` escape (0 for none),
+/// counted as written, without its quotes: what `serde-json-core` may unescape at once.
+pub(crate) fn longest_escaped_string(json: &[u8]) -> usize {
+    let mut longest = 0;
+    // Where the open string's content starts, and whether it has an escape so far.
+    let mut open: Option<(usize, bool)> = None;
+    let mut after_backslash = false;
+    for (i, &b) in json.iter().enumerate() {
+        match open {
+            None if b == b'"' => open = Some((i.saturating_add(1), false)),
+            None => {}
+            Some(_) if after_backslash => after_backslash = false,
+            Some((start, _)) if b == b'\\' => {
+                after_backslash = true;
+                open = Some((start, true));
+            }
+            Some((start, escaped)) if b == b'"' => {
+                if escaped {
+                    longest = longest.max(i.saturating_sub(start));
+                }
+                open = None;
+            }
+            Some(_) => {}
+        }
+    }
+    longest
+}
+
 /// Appends bytes to a caller buffer without ever growing it.
 struct Writer<'o> {
     out: &'o mut [u8],

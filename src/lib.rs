@@ -34,6 +34,7 @@ mod cache;
 mod claims;
 mod compact;
 mod error;
+mod guard;
 mod header;
 mod json;
 mod key;
@@ -64,4 +65,4 @@ pub use policy::{Limits, Policy, DEFAULT_LEEWAY, DEFAULT_MAX_HEADER_LEN, DEFAULT
 pub use std_support::now;
 #[cfg(feature = "std")]
 pub use std_support::MAX_KEY_FILE_LEN;
-pub use verifier::{UntrustedToken, Verified, VerifiedJws, Verifier};
+pub use verifier::{scratch_len, UntrustedToken, Verified, VerifiedJws, Verifier};

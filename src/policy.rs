@@ -34,6 +34,24 @@ impl Limits {
         max_token_len: DEFAULT_MAX_TOKEN_LEN,
         max_header_len: DEFAULT_MAX_HEADER_LEN,
     };
+
+    /// The longest accepted token, in bytes.
+    #[must_use]
+    pub const fn max_token_len(self, bytes: usize) -> Self {
+        Limits {
+            max_token_len: bytes,
+            ..self
+        }
+    }
+
+    /// The longest accepted header segment, in bytes.
+    #[must_use]
+    pub const fn max_header_len(self, bytes: usize) -> Self {
+        Limits {
+            max_header_len: bytes,
+            ..self
+        }
+    }
 }
 
 impl Default for Limits {
@@ -79,8 +97,10 @@ impl Expected<'_> {
 
 /// The checks a verified token must also pass. Deny by default: `exp` is required.
 ///
-/// Configuring an expected issuer, audience or subject makes that claim required. Every
-/// relaxation is a named method ([`allow_missing_exp`](Policy::allow_missing_exp)).
+/// Configuring an expected issuer, audience or subject makes that claim required. A token
+/// that carries `aud` is rejected unless an audience it contains is configured (RFC 7519
+/// §4.1.3). Every relaxation is a named method ([`allow_missing_exp`](Policy::allow_missing_exp),
+/// [`any_audience`](Policy::any_audience)).
 ///
 /// ```
 /// use edjwt::Policy;
@@ -99,6 +119,7 @@ pub struct Policy<'p> {
     leeway: u64,
     max_age: Option<u64>,
     require_exp: bool,
+    any_audience: bool,
     limits: Limits,
 }
 
@@ -115,6 +136,7 @@ impl<'p> Policy<'p> {
             leeway: DEFAULT_LEEWAY,
             max_age: None,
             require_exp: true,
+            any_audience: false,
             limits: Limits::DEFAULT,
         }
     }
@@ -151,6 +173,23 @@ impl<'p> Policy<'p> {
     pub const fn audiences(self, audiences: &'p [&'p str]) -> Self {
         Policy {
             audiences: Expected::Any(audiences),
+            ..self
+        }
+    }
+
+    /// Accept a token whose `aud` names any audience, when no audience is configured.
+    ///
+    /// By default a token that carries `aud` is rejected (`wrong-audience`) unless
+    /// [`audience`](Policy::audience) or [`audiences`](Policy::audiences) names a value it
+    /// contains: RFC 7519 §4.1.3, "if the principal processing the claim does not identify
+    /// itself with a value in the `aud` claim when this claim is present, then the JWT MUST
+    /// be rejected", so a token minted for one service does not replay against another that
+    /// forgot to configure its own name. This opts out, for deployments whose tokens name
+    /// audiences this verifier does not care about. A configured audience is still checked.
+    #[must_use]
+    pub const fn any_audience(self) -> Self {
+        Policy {
+            any_audience: true,
             ..self
         }
     }
@@ -276,6 +315,14 @@ impl<'p> Policy<'p> {
         }
         self.issuers
             .check(claims.issuer().map(Audience::one), Error::WrongIssuer)?;
+        // RFC 7519 §4.1.3: a token carrying `aud` names its recipients; with none configured
+        // this verifier identifies with none of them, unless it opted into any audience.
+        if matches!(self.audiences, Expected::Unset)
+            && !self.any_audience
+            && claims.audience().is_some()
+        {
+            return Err(Error::WrongAudience);
+        }
         self.audiences
             .check(claims.audience(), Error::WrongAudience)?;
         self.subject

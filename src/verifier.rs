@@ -4,6 +4,7 @@ use crate::bearer::bearer_token;
 use crate::claims::Claims;
 use crate::compact::{self, Segments};
 use crate::error::Error;
+use crate::guard;
 use crate::header::Header;
 use crate::json::{self, JsonStr};
 use crate::key::VerifyingKey;
@@ -155,10 +156,14 @@ impl<'b> Verified<'b> {
     /// When the payload holds no `\` escape at all (the common case) this borrows straight
     /// from it and `scratch` may be empty. Otherwise the payload is first copied into
     /// `scratch` with every escape that does not need to stay one decoded (`\/`, `\u00e9`,
-    /// surrogate pairs), so `&str` fields still borrow; the rest of `scratch` then serves
-    /// `serde-json-core` to unescape strings that keep an escape (`\"`, `\\`, `\n`, ...),
-    /// which only owned fields such as `heapless::String<N>` can receive. A scratch as long
-    /// as the payload plus its longest string always suffices.
+    /// surrogate pairs), so `&str` fields still borrow; the rest of `scratch` then serves to
+    /// unescape strings that keep an escape (`\"`, `\\`, `\n`, ...), which only owned fields
+    /// such as `heapless::String<N>` can receive. A scratch of
+    /// [`scratch_len`]`(token.len())` bytes always suffices.
+    ///
+    /// Whatever `T` is, a token's claims never make this panic: map keys other than strings
+    /// (`LinearMap<u32, _>`, enum keys) and floats that are not finite (`null`, `1e400`) are
+    /// [`Error::InvalidClaim`].
     ///
     /// # Errors
     /// [`Error::BufferTooSmall`] when `scratch` is too small, [`Error::InvalidClaim`] when
@@ -169,19 +174,38 @@ impl<'b> Verified<'b> {
         T: serde::Deserialize<'s>,
     {
         let json = self.claims.json();
-        if !json.as_bytes().contains(&b'\\') {
-            return serde_json_core::from_slice_escaped::<T>(json.as_bytes(), &mut [])
-                .map(|(value, _)| value)
-                .map_err(|_| Error::InvalidClaim);
-        }
-        let (normalized, unescape) = split_normalized(json, scratch)?;
-        serde_json_core::from_slice_escaped::<T>(normalized, unescape)
-            .map(|(value, _)| value)
-            .map_err(|e| match e {
-                serde_json_core::de::Error::EscapedStringIsTooLong => Error::BufferTooSmall,
-                _ => Error::InvalidClaim,
-            })
+        let (json, unescape) = if json.as_bytes().contains(&b'\\') {
+            let (normalized, rest) = split_normalized(json, scratch)?;
+            // Each string that keeps an escape is unescaped into `rest`, one at a time, and
+            // its unescaped form is never longer than its escaped form.
+            if rest.len() < json::longest_escaped_string(normalized) {
+                return Err(Error::BufferTooSmall);
+            }
+            (normalized, rest)
+        } else {
+            (json.as_bytes(), &mut [][..])
+        };
+        guard::deserialize(json, unescape).map_err(|_| Error::InvalidClaim)
     }
+}
+
+/// A scratch length for [`Verified::deserialize_claims`] that suffices for every token of
+/// `token_len` bytes, whatever its payload holds.
+///
+/// The payload decodes to at most three bytes per four characters; the normalized copy is
+/// never longer than the payload, and the longest string to unescape is shorter still:
+/// twice the decoded length bounds both together.
+///
+/// ```
+/// let mut scratch = [0u8; edjwt::scratch_len(edjwt::DEFAULT_MAX_TOKEN_LEN)];
+/// # let _ = &mut scratch;
+/// ```
+#[must_use]
+pub const fn scratch_len(token_len: usize) -> usize {
+    (token_len / 4)
+        .saturating_mul(3)
+        .saturating_add(2)
+        .saturating_mul(2)
 }
 
 /// Normalizes `json` into the front of `scratch`; returns it and the unused rest.
@@ -191,7 +215,7 @@ fn split_normalized<'s>(
 ) -> Result<(&'s [u8], &'s mut [u8]), Error> {
     let len = json::normalize_into(json, scratch)?.len();
     let (front, rest) = scratch.split_at_mut(len);
-    Ok((front, rest))
+    Ok((&*front, rest))
 }
 
 /// A JWS whose signature verified, before any JWT processing: the payload is opaque bytes.
@@ -285,7 +309,7 @@ impl<'k, 'p> Verifier<'k, 'p> {
         buf: &'b mut [u8],
     ) -> Result<Verified<'b>, Error> {
         let untrusted = UntrustedToken::parse_with_limits(token, &self.policy.size_limits(), buf)?;
-        self.verify_untrusted(untrusted, now)
+        self.verify_parsed(untrusted, now)
     }
 
     /// Like [`verify`](Self::verify) for the value of an `Authorization` header (`None` when
@@ -302,14 +326,26 @@ impl<'k, 'p> Verifier<'k, 'p> {
         self.verify(bearer_token(authorization)?, now, buf)
     }
 
-    /// Finishes verifying a token parsed with [`UntrustedToken::parse`]: key selection,
+    /// Finishes verifying a token parsed with [`UntrustedToken::parse`]: this verifier's
+    /// size limits (the token may have been parsed under others), key selection,
     /// signature, claims, policy.
     ///
     /// # Errors
-    /// [`Error::UnknownKey`], [`Error::BadSignature`], then the claims errors
-    /// ([`Error::Malformed`] for a payload that is not a strict JSON object,
-    /// [`Error::InvalidClaim`]) and the policy errors.
+    /// [`Error::TokenTooLarge`], [`Error::HeaderTooLarge`], [`Error::UnknownKey`],
+    /// [`Error::BadSignature`], then the claims errors ([`Error::Malformed`] for a payload
+    /// that is not a strict JSON object, [`Error::InvalidClaim`]) and the policy errors.
     pub fn verify_untrusted<'b>(
+        &self,
+        token: UntrustedToken<'_, 'b>,
+        now: u64,
+    ) -> Result<Verified<'b>, Error> {
+        token.segments.check_limits(&self.policy.size_limits())?;
+        self.verify_parsed(token, now)
+    }
+
+    /// Key selection, signature, claims and policy of a token parsed under this verifier's
+    /// limits.
+    fn verify_parsed<'b>(
         &self,
         token: UntrustedToken<'_, 'b>,
         now: u64,

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::{policy, rfc8037_key, sign, CLAIMS, HEADER, NOW};
-use edjwt::{bearer_token, Error, KeySet, UntrustedToken, Verifier};
+use edjwt::{bearer_token, Error, KeySet, Limits, UntrustedToken, Verifier};
 use serde::Deserialize;
 
 #[test]
@@ -15,7 +15,6 @@ fn bearer_extraction() {
     ok("Bearer abc.def.ghi", "abc.def.ghi");
     ok("bearer abc", "abc");
     ok("BEARER abc", "abc");
-    ok("Bearer   abc", "abc");
     ok("  Bearer abc\t", "abc");
     ok("Bearer abc==", "abc==");
     ok("Bearer a-b_c.d~e+f/g", "a-b_c.d~e+f/g");
@@ -32,7 +31,14 @@ fn bearer_extraction() {
     err(Some("Bearer a,b"), Error::Malformed);
     err(Some("Bearer =abc"), Error::Malformed);
     err(Some("Bearer ab=c"), Error::Malformed);
-    err(Some("Bearer\tabc"), Error::MissingToken);
+    // RFC 6750 §2.1 / RFC 9110 §11.4: the scheme, then one space and one b64token.
+    err(Some("Bearer\tabc"), Error::Malformed);
+    err(Some("bearer\tabc"), Error::Malformed);
+    err(Some("Bearer   abc"), Error::Malformed);
+    err(Some("Bearer  abc"), Error::Malformed);
+    err(Some("Bearer \tabc"), Error::Malformed);
+    err(Some("Bearer\t abc"), Error::Malformed);
+    err(Some("Basic\tdXNlcjpwYXNz"), Error::MissingToken);
     err(Some("Bearer abc\u{e9}"), Error::Malformed);
 }
 
@@ -97,15 +103,20 @@ fn codes_are_unique_kebab_case_and_cover_the_design() {
         assert_eq!(e.message(), e.message().to_lowercase());
         assert!(!e.message().contains('"'));
         assert!(!e.message().is_empty());
-        // Codes and messages come from offset tables; the challenge is the message literal
-        // itself and the code is the variant's name in kebab case: all three agree.
-        if *e != Error::MissingToken {
+        // The challenge is the message itself (401 only), and the code is the variant's
+        // name in kebab case: all three agree.
+        if *e != Error::MissingToken && e.http_status() == 401 {
             let challenge = format!(
                 "Bearer error=\"invalid_token\", error_description=\"{}\"",
                 e.message()
             );
-            assert_eq!(e.www_authenticate(), challenge);
+            assert_eq!(e.www_authenticate(), Some(challenge.as_str()));
         }
+        // One number per reason, and the class in the number: 1-99 a token (401),
+        // 100 and up the server's own (500).
+        assert_eq!(Error::from_number(e.number()), Some(*e));
+        assert_eq!(e.http_status(), if e.number() < 100 { 401 } else { 500 });
+        assert_eq!(e.www_authenticate().is_some(), e.http_status() == 401);
         let kebab: String = format!("{e:?}")
             .chars()
             .enumerate()
@@ -121,20 +132,23 @@ fn codes_are_unique_kebab_case_and_cover_the_design() {
 #[test]
 fn rfc6750_responses() {
     assert_eq!(Error::MissingToken.http_status(), 401);
-    assert_eq!(Error::MissingToken.www_authenticate(), "Bearer");
+    assert_eq!(Error::MissingToken.www_authenticate(), Some("Bearer"));
     assert_eq!(Error::Expired.http_status(), 401);
     assert_eq!(
         Error::Expired.www_authenticate(),
-        r#"Bearer error="invalid_token", error_description="token expired""#
+        Some(r#"Bearer error="invalid_token", error_description="token expired""#)
     );
     assert_eq!(
         Error::BadSignature.www_authenticate(),
-        r#"Bearer error="invalid_token", error_description="signature does not match""#
+        Some(r#"Bearer error="invalid_token", error_description="signature does not match""#)
     );
     assert_eq!(Error::BufferTooSmall.http_status(), 500);
     assert_eq!(Error::WeakKey.http_status(), 500);
+    assert_eq!(Error::BufferTooSmall.www_authenticate(), None);
     for e in Error::ALL {
-        let value = e.www_authenticate();
+        let Some(value) = e.www_authenticate() else {
+            continue;
+        };
         assert!(value.starts_with("Bearer"));
         // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E.
         assert!(value.bytes().all(|b| (0x20..=0x7e).contains(&b)), "{value}");
@@ -157,6 +171,53 @@ fn kid_is_readable_before_verification_for_routing() {
         .unwrap();
     assert_eq!(verified.key_index(), 0);
     assert!(verified.header().kid().unwrap() == "tenant-a/key-2");
+}
+
+/// The two-step path (parse, read `kid`, route, verify) enforces the chosen verifier's
+/// limits, and an oversize token is `token-too-large` (401), never `buffer-too-small` (500).
+#[test]
+fn the_two_step_path_enforces_the_verifiers_limits() {
+    let keys = [rfc8037_key().with_kid("rfc8037").unwrap()];
+    let token = sign(HEADER, CLAIMS);
+    let small = Limits::DEFAULT.max_token_len(token.len() - 1);
+    let verifier = Verifier::new(&keys, policy().limits(small));
+    let mut direct = vec![0u8; token.len()];
+    assert_eq!(
+        verifier.verify(&token, NOW, &mut direct).err(),
+        Some(Error::TokenTooLarge)
+    );
+    // Parsed under the default limits into a buffer as long as the token: accepted before.
+    let mut buf = vec![0u8; token.len()];
+    let untrusted = UntrustedToken::parse(&token, &mut buf).unwrap();
+    assert_eq!(
+        verifier.verify_untrusted(untrusted, NOW).err(),
+        Some(Error::TokenTooLarge)
+    );
+    // Into a buffer sized for the verifier's limit: the header fits, the payload does not.
+    let mut buf = vec![0u8; 120];
+    let untrusted = UntrustedToken::parse(&token, &mut buf).unwrap();
+    assert_eq!(
+        verifier.verify_untrusted(untrusted, NOW).err(),
+        Some(Error::TokenTooLarge)
+    );
+    let header_len = token.split('.').next().unwrap().len();
+    let narrow = Verifier::new(
+        &keys,
+        policy().limits(Limits::DEFAULT.max_header_len(header_len - 1)),
+    );
+    let mut buf = vec![0u8; token.len()];
+    let untrusted = UntrustedToken::parse(&token, &mut buf).unwrap();
+    assert_eq!(
+        narrow.verify_untrusted(untrusted, NOW).err(),
+        Some(Error::HeaderTooLarge)
+    );
+    // At the limits exactly it verifies.
+    let exact = Limits::DEFAULT
+        .max_token_len(token.len())
+        .max_header_len(header_len);
+    let verifier = Verifier::new(&keys, policy().limits(exact));
+    let untrusted = UntrustedToken::parse(&token, &mut buf).unwrap();
+    assert!(verifier.verify_untrusted(untrusted, NOW).is_ok());
 }
 
 #[test]

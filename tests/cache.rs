@@ -673,7 +673,7 @@ mod shared {
     #[test]
     fn usable_from_a_static() {
         static CACHE: SharedVerifiedCache<'static, 4, 2, 2, 1024> =
-            SharedVerifiedCache::new(KeySet::new(), Policy::new());
+            SharedVerifiedCache::new(KeySet::new(), Policy::new().audience("api"));
         let t = token(1);
         assert_eq!(shared_verify_static(&CACHE, &t), Err(Error::UnknownKey));
         CACHE.replace_keys(keys());

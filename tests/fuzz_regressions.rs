@@ -202,9 +202,16 @@ fn deliberate_differences_from_jsonwebtoken() {
         check(h, r#"{"exp":9999999999}"#, p.subject("a"), NOW),
         Err(Error::MissingClaim)
     );
-    // An `aud` the policy does not ask about is ignored; jsonwebtoken rejects it unless
-    // `validate_aud` is turned off.
-    assert_eq!(check(h, r#"{"exp":9999999999,"aud":"x"}"#, p, NOW), Ok(()));
+    // An `aud` with no audience configured is rejected (RFC 7519 §4.1.3), as jsonwebtoken
+    // does, unless the policy opts into any audience (jsonwebtoken: `validate_aud = false`).
+    assert_eq!(
+        check(h, r#"{"exp":9999999999,"aud":"x"}"#, p, NOW),
+        Err(Error::WrongAudience)
+    );
+    assert_eq!(
+        check(h, r#"{"exp":9999999999,"aud":"x"}"#, p.any_audience(), NOW),
+        Ok(())
+    );
     // `iat` in the future is rejected; jsonwebtoken does not look at `iat`.
     assert_eq!(
         check(h, r#"{"exp":9999999999,"iat":9999999999}"#, p, NOW),

@@ -350,12 +350,37 @@ fn issuer_audience_subject_and_required_claims() {
         c(&base(r#","aud":{"api":1}"#), aud),
         Err(Error::InvalidClaim)
     );
-    // Without an expected audience the claim is not required, but it must still be valid.
-    assert_eq!(c(&base(r#","aud":["x"]"#), Policy::new()), Ok(()));
+    // Without an expected audience the claim is not required, but a token that carries one
+    // names recipients this verifier is not (RFC 7519 §4.1.3): rejected, string or array,
+    // unless the policy opts into any audience. It must still be valid either way.
+    assert_eq!(c(&base(""), Policy::new()), Ok(()));
+    assert_eq!(
+        c(&base(r#","aud":["x"]"#), Policy::new()),
+        Err(Error::WrongAudience)
+    );
+    assert_eq!(
+        c(&base(r#","aud":"x""#), Policy::new()),
+        Err(Error::WrongAudience)
+    );
+    assert_eq!(
+        c(&base(r#","aud":[]"#), Policy::new()),
+        Err(Error::WrongAudience)
+    );
+    let any = Policy::new().any_audience();
+    assert_eq!(c(&base(r#","aud":["x"]"#), any), Ok(()));
+    assert_eq!(c(&base(r#","aud":"x""#), any), Ok(()));
+    assert_eq!(c(&base(""), any), Ok(()));
+    // A configured audience is still checked when any audience is also allowed.
+    assert_eq!(
+        c(&base(r#","aud":"x""#), any.audience("api")),
+        Err(Error::WrongAudience)
+    );
+    assert_eq!(c(&base(r#","aud":"api""#), any.audience("api")), Ok(()));
     assert_eq!(
         c(&base(r#","aud":7"#), Policy::new()),
         Err(Error::InvalidClaim)
     );
+    assert_eq!(c(&base(r#","aud":7"#), any), Err(Error::InvalidClaim));
 
     let sub = Policy::new().subject("alice");
     assert_eq!(c(&base(r#","sub":"alice""#), sub), Ok(()));

@@ -63,7 +63,7 @@ proptest! {
         );
         let token = sign_with(RFC8037_SEED, r#"{"alg":"EdDSA"}"#, &claims);
         let keys = verifier_keys();
-        let verifier = Verifier::new(&keys, Policy::new());
+        let verifier = Verifier::new(&keys, Policy::new().audience("a"));
         let mut buf = vec![0u8; token.len()];
         let verified = verifier.verify(&token, NOW, &mut buf).unwrap();
         prop_assert_eq!(verified.payload(), claims.as_str());
@@ -139,18 +139,26 @@ proptest! {
     }
 }
 
-/// RFC 6750 §2.1 read directly with `str` methods: the model `bearer_token` must match.
+/// RFC 6750 §2.1 read directly with `str` methods (`Bearer`, one space, one b64token): the
+/// model `bearer_token` must match.
 fn bearer_model(authorization: Option<&str>) -> Result<&str, Error> {
     let value = authorization.ok_or(Error::MissingToken)?;
     let value = value.trim_matches(|c| c == ' ' || c == '\t');
     if value.is_empty() {
         return Err(Error::MissingToken);
     }
-    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    // The scheme ends at the first space or tab; then exactly one space and a b64token.
+    let (scheme, rest) = value
+        .split_once([' ', '\t'])
+        .map_or((value, None), |(scheme, _)| {
+            (scheme, Some(&value[scheme.len()..]))
+        });
     if !scheme.eq_ignore_ascii_case("Bearer") {
         return Err(Error::MissingToken);
     }
-    let token = rest.trim_start_matches(' ');
+    let Some(token) = rest.and_then(|r| r.strip_prefix(' ')) else {
+        return Err(Error::Malformed);
+    };
     let body = token.trim_end_matches('=');
     let b64token = !body.is_empty()
         && body.bytes().all(|b| {

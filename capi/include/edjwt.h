@@ -53,6 +53,11 @@ extern "C" {
 
 /* edjwt_policy.flags: accept tokens without `exp` (a present `exp` is still checked). */
 #define EDJWT_POLICY_ALLOW_MISSING_EXP 1u
+/* edjwt_policy.flags: with no audience configured, accept a token whose `aud` names any
+ * audience. Without this flag such a token is EDJWT_ERR_WRONG_AUDIENCE (RFC 7519 4.1.3: a
+ * recipient that does not identify itself with a value in `aud` must reject the token, so
+ * a token minted for another service does not replay here). */
+#define EDJWT_POLICY_ANY_AUDIENCE 2u
 
 /* ---- Reasons: stable numbers, never reused ------------------------------------------- */
 
@@ -114,7 +119,9 @@ typedef struct edjwt_str {
 typedef struct edjwt_policy {
     const edjwt_str *issuers;        /* accepted `iss` values; issuers_len 0: not checked */
     size_t issuers_len;
-    const edjwt_str *audiences;      /* `aud` must contain one; audiences_len 0: not checked */
+    const edjwt_str *audiences;      /* `aud` must contain one; audiences_len 0: a token
+                                      * carrying `aud` is rejected unless flags has
+                                      * EDJWT_POLICY_ANY_AUDIENCE (a token without `aud` passes) */
     size_t audiences_len;
     const edjwt_str *required_claims; /* custom claims that must be present, e.g. "prefix" */
     size_t required_claims_len;
@@ -151,8 +158,8 @@ const char *edjwt_version(void);
 size_t edjwt_verifier_size(void);
 size_t edjwt_verifier_align(void);
 
-/* Fills *policy with the defaults: `exp` required, leeway 60 s, tokens up to 8 KiB,
- * nothing else checked. */
+/* Fills *policy with the defaults: `exp` required, leeway 60 s, tokens up to 8 KiB, a token
+ * carrying `aud` rejected (no audience configured), nothing else checked. */
 void edjwt_policy_init(edjwt_policy *policy);
 
 /* Builds a verifier in `verifier` (size: sizeof *verifier, or at least

@@ -33,8 +33,8 @@ mod reason;
 mod verifier;
 
 pub use policy::{
-    edjwt_policy_init, EdjwtPolicy, EdjwtStr, EDJWT_POLICY_ALLOW_MISSING_EXP, MAX_POLICY_TEXT,
-    MAX_POLICY_VALUES,
+    edjwt_policy_init, EdjwtPolicy, EdjwtStr, EDJWT_POLICY_ALLOW_MISSING_EXP,
+    EDJWT_POLICY_ANY_AUDIENCE, MAX_POLICY_TEXT, MAX_POLICY_VALUES,
 };
 pub use reason::{
     edjwt_http_status, edjwt_reason_code, edjwt_reason_message, edjwt_www_authenticate,

@@ -16,8 +16,11 @@ pub const MAX_POLICY_TEXT: usize = 1024;
 
 /// `flags`: accept tokens without `exp` (a present `exp` is still checked).
 pub const EDJWT_POLICY_ALLOW_MISSING_EXP: u32 = 1;
+/// `flags`: with no audience configured, accept a token whose `aud` names any audience
+/// (`Policy::any_audience`); without it such a token is `wrong-audience` (RFC 7519 §4.1.3).
+pub const EDJWT_POLICY_ANY_AUDIENCE: u32 = 2;
 
-const KNOWN_FLAGS: u32 = EDJWT_POLICY_ALLOW_MISSING_EXP;
+const KNOWN_FLAGS: u32 = EDJWT_POLICY_ALLOW_MISSING_EXP | EDJWT_POLICY_ANY_AUDIENCE;
 
 /// `edjwt_str`: a string with its length (no NUL needed). `ptr` NULL means "not set"
 /// where the field allows it, and requires `len` 0.
@@ -138,6 +141,7 @@ pub(crate) struct StoredPolicy {
     leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
+    any_audience: bool,
     limits: Limits,
 }
 
@@ -152,6 +156,7 @@ impl StoredPolicy {
         leeway: edjwt::DEFAULT_LEEWAY,
         max_age: None,
         allow_missing_exp: false,
+        any_audience: false,
         limits: Limits::DEFAULT,
     };
 
@@ -179,6 +184,7 @@ impl StoredPolicy {
         self.leeway = policy.leeway;
         self.max_age = (policy.max_age != 0).then_some(policy.max_age);
         self.allow_missing_exp = policy.flags & EDJWT_POLICY_ALLOW_MISSING_EXP != 0;
+        self.any_audience = policy.flags & EDJWT_POLICY_ANY_AUDIENCE != 0;
         self.limits = Limits {
             max_token_len: nonzero_or(policy.max_token_len, edjwt::DEFAULT_MAX_TOKEN_LEN),
             max_header_len: nonzero_or(policy.max_header_len, edjwt::DEFAULT_MAX_HEADER_LEN),
@@ -281,6 +287,9 @@ impl StoredPolicy {
         }
         if self.allow_missing_exp {
             policy = policy.allow_missing_exp();
+        }
+        if self.any_audience {
+            policy = policy.any_audience();
         }
         f(policy)
     }

@@ -1,8 +1,10 @@
 //! The stable numeric reason codes of the C ABI and their static C strings.
 //!
-//! The numbers are written out one by one below, never derived from the order of
-//! [`edjwt::Error`]'s variants: a C proxy compiled against one version of the header keeps
-//! the meaning of every number forever. New reasons get new numbers.
+//! The numbers, codes, messages, statuses and challenges of core reasons are the core's
+//! (`edjwt::Error::number` and friends), made into C strings at compile time; this table adds
+//! only the reasons the ABI alone has (`ok`, `invalid-argument`, `policy-too-large`,
+//! `unknown`). A C proxy compiled against one version of the header keeps the meaning of
+//! every number forever (the core never reuses one).
 
 use core::ffi::{c_char, c_int, CStr};
 
@@ -55,18 +57,22 @@ pub(crate) struct Reason {
     pub(crate) status: u16,
 }
 
-/// A row for a core error.
+/// A row for a core error: everything from the core.
 macro_rules! core_reason {
-    ($number:literal, $variant:ident) => {
+    ($variant:ident) => {
         Reason {
-            number: $number,
+            // Widening `u16` to `c_int` (`From` is not `const`).
+            #[allow(clippy::as_conversions)]
+            number: Error::$variant.number() as c_int,
             error: Some(Error::$variant),
             code: c_str!(Error::$variant.code()),
             message: c_str!(Error::$variant.message()),
-            challenge: if Error::$variant.http_status() == 401 {
-                Some(c_str!(Error::$variant.www_authenticate()))
-            } else {
-                None
+            challenge: match Error::$variant.www_authenticate() {
+                Some(_) => Some(c_str!(match Error::$variant.www_authenticate() {
+                    Some(challenge) => challenge,
+                    None => "",
+                })),
+                None => None,
             },
             status: Error::$variant.http_status(),
         }
@@ -98,37 +104,37 @@ pub(crate) static REASONS: &[Reason] = &[
         status: 200,
     },
     // ---- request / format (401)
-    core_reason!(1, MissingToken),
-    core_reason!(2, Malformed),
-    core_reason!(3, TokenTooLarge),
-    core_reason!(4, HeaderTooLarge),
-    core_reason!(5, NestingTooDeep),
-    core_reason!(6, TooManyMembers),
+    core_reason!(MissingToken),
+    core_reason!(Malformed),
+    core_reason!(TokenTooLarge),
+    core_reason!(HeaderTooLarge),
+    core_reason!(NestingTooDeep),
+    core_reason!(TooManyMembers),
     // ---- unsupported (401)
-    core_reason!(7, UnsupportedAlgorithm),
-    core_reason!(8, UnsupportedHeader),
+    core_reason!(UnsupportedAlgorithm),
+    core_reason!(UnsupportedHeader),
     // ---- key selection / signature (401)
-    core_reason!(9, UnknownKey),
-    core_reason!(10, BadSignature),
+    core_reason!(UnknownKey),
+    core_reason!(BadSignature),
     // ---- claims / policy (401)
-    core_reason!(11, Expired),
-    core_reason!(12, NotYetValid),
-    core_reason!(13, IssuedInFuture),
-    core_reason!(14, TooOld),
-    core_reason!(15, WrongIssuer),
-    core_reason!(16, WrongAudience),
-    core_reason!(17, WrongSubject),
-    core_reason!(18, WrongType),
-    core_reason!(19, MissingClaim),
-    core_reason!(20, InvalidClaim),
+    core_reason!(Expired),
+    core_reason!(NotYetValid),
+    core_reason!(IssuedInFuture),
+    core_reason!(TooOld),
+    core_reason!(WrongIssuer),
+    core_reason!(WrongAudience),
+    core_reason!(WrongSubject),
+    core_reason!(WrongType),
+    core_reason!(MissingClaim),
+    core_reason!(InvalidClaim),
     // ---- keys: configuration errors (500)
-    core_reason!(100, InvalidKey),
-    core_reason!(101, UnsupportedKey),
-    core_reason!(102, WeakKey),
-    core_reason!(103, PrivateKey),
-    core_reason!(104, KeySetFull),
+    core_reason!(InvalidKey),
+    core_reason!(UnsupportedKey),
+    core_reason!(WeakKey),
+    core_reason!(PrivateKey),
+    core_reason!(KeySetFull),
     // ---- caller memory and arguments (500)
-    core_reason!(200, BufferTooSmall),
+    core_reason!(BufferTooSmall),
     Reason {
         number: EDJWT_ERR_INVALID_ARGUMENT,
         error: None,
@@ -215,8 +221,8 @@ mod tests {
             assert_eq!(row.message.to_str().unwrap(), error.message());
             assert_eq!(row.status, error.http_status());
             match row.challenge {
-                Some(c) => assert_eq!(c.to_str().unwrap(), error.www_authenticate()),
-                None => assert_ne!(error.http_status(), 401),
+                Some(c) => assert_eq!(Some(c.to_str().unwrap()), error.www_authenticate()),
+                None => assert_eq!(error.www_authenticate(), None),
             }
         }
     }

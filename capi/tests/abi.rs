@@ -150,7 +150,16 @@ fn authorization_values() {
     assert_eq!(with(Some(b"Bearer a b")), "malformed");
     assert_eq!(with(Some(b"Bearer \xff")), "malformed");
     assert_eq!(with(Some(&[b"Bearer ".as_slice(), &ok].concat())), "ok");
-    assert_eq!(with(Some(&[b"bearer  ".as_slice(), &ok].concat())), "ok");
+    assert_eq!(with(Some(&[b"bearer ".as_slice(), &ok].concat())), "ok");
+    // One space exactly (RFC 6750 §2.1): a tab or a second space is not a bearer credential.
+    assert_eq!(
+        with(Some(&[b"bearer  ".as_slice(), &ok].concat())),
+        "malformed"
+    );
+    assert_eq!(
+        with(Some(&[b"Bearer\t".as_slice(), &ok].concat())),
+        "malformed"
+    );
 }
 
 #[test]
@@ -322,6 +331,9 @@ fn policy_fields_and_limits() {
     // SAFETY: writes a policy the test owns.
     unsafe { edjwt_policy_init(&raw mut p) };
     assert_eq!(p.leeway, 60);
+    // RFC 7519 §4.1.3: the token carries `aud` and no audience is configured.
+    assert_eq!(run(&p, &mut scratch), "wrong-audience");
+    p.flags = EDJWT_POLICY_ANY_AUDIENCE;
     assert_eq!(run(&p, &mut scratch), "ok");
     let issuers = [s("https://other.example"), s(ISS)];
     p.issuers = issuers.as_ptr();
@@ -333,6 +345,7 @@ fn policy_fields_and_limits() {
     let audiences = [s(AUD)];
     p.audiences = audiences.as_ptr();
     p.audiences_len = 1;
+    p.flags = 0;
     p.subject = s("bob");
     assert_eq!(run(&p, &mut scratch), "wrong-subject");
     p.subject = s("alice");
@@ -353,7 +366,7 @@ fn policy_fields_and_limits() {
 
     // Argument and capacity errors.
     let mut bad = p;
-    bad.flags = 2;
+    bad.flags = 4;
     assert_eq!(run(&bad, &mut scratch), "invalid-argument");
     let mut bad = p;
     bad.issuers = std::ptr::null();
@@ -383,6 +396,7 @@ fn policy_fields_and_limits() {
     // Exactly full is fine.
     let mut full = EdjwtPolicy::DEFAULT;
     full.subject = s(&long);
+    full.flags = EDJWT_POLICY_ANY_AUDIENCE;
     assert_eq!(run(&full, &mut scratch), "wrong-subject");
 }
 

@@ -44,7 +44,10 @@ pub(crate) fn verify_hint(
         | Error::WrongType
         | Error::MissingClaim => {
             let mut buf = vec![0u8; token.len()];
-            let permissive = Policy::new().allow_missing_exp().leeway(u64::MAX);
+            let permissive = Policy::new()
+                .allow_missing_exp()
+                .any_audience()
+                .leeway(u64::MAX);
             let verified = Verifier::new(&keys.set, permissive)
                 .verify(token, now, &mut buf)
                 .ok()?;
@@ -139,10 +142,20 @@ fn claim_hint(
                 [one] => one.clone(),
                 many => format!("[{}]", many.join(", ")),
             };
-            format!(
-                "the token's aud is {aud}; expected {}",
-                any_of(expected.audiences)
-            )
+            if expected.audiences.is_empty() {
+                // RFC 7519 §4.1.3: a token naming recipients is refused by a verifier that
+                // names none; say which flag accepts it.
+                let first = quote(&claims.audience()?.iter().next()?.to_string());
+                format!(
+                    "the token's aud is {aud} and no audience is expected; pass --aud {first} \
+                     if this service is that audience, or --any-audience to accept any"
+                )
+            } else {
+                format!(
+                    "the token's aud is {aud}; expected {}",
+                    any_of(expected.audiences)
+                )
+            }
         }
         Error::WrongSubject => format!(
             "the token's sub is {}; expected {}",

@@ -33,9 +33,15 @@ pub(crate) struct VerifyArgs {
     #[arg(long = "iss", value_name = "ISS")]
     issuers: Vec<String>,
 
-    /// Expected audience; repeated, the token must name any of them.
+    /// Expected audience; repeated, the token must name any of them. Without --aud a
+    /// token that carries aud is rejected (RFC 7519 4.1.3) unless --any-audience is given.
     #[arg(long = "aud", value_name = "AUD")]
     audiences: Vec<String>,
+
+    /// With no --aud, accept tokens whose aud names any audience (a token minted for
+    /// another service then verifies here too).
+    #[arg(long)]
+    any_audience: bool,
 
     /// Expected subject.
     #[arg(long, value_name = "SUB")]
@@ -101,6 +107,9 @@ pub(crate) fn run(args: VerifyArgs) -> Result<(), Failure> {
     }
     if args.allow_missing_exp {
         policy = policy.allow_missing_exp();
+    }
+    if args.any_audience {
+        policy = policy.any_audience();
     }
 
     let mut buf = vec![0u8; token.len()];

@@ -259,7 +259,7 @@ fn closed_stdout_is_not_a_crash() {
     let key = interop("key1.public.pem");
     let tok = token("pyjwt_basic");
     let mut child = Command::new(env!("CARGO_BIN_EXE_edjwt"))
-        .args(["verify", "--key", &key, "--now", NOW, &tok])
+        .args(["verify", "--key", &key, "--aud", "api", "--now", NOW, &tok])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -94,6 +94,48 @@ fn wrong_audience_shows_token_aud_and_expected() {
 }
 
 #[test]
+fn aud_without_expected_audience_is_rejected_with_the_flags_to_pass() {
+    let jwks = interop("jwks.json");
+    let tok = token("pyjwt_wrong_aud");
+    let run = edjwt(&["verify", "--key", &jwks, "--now", NOW, &tok], None);
+    run.assert_rejected("wrong-audience");
+    assert_eq!(
+        run.last_err_line(),
+        "rejected: wrong-audience: wrong audience"
+    );
+    assert!(
+        run.stderr.contains(
+            r#"the token's aud is "other" and no audience is expected; pass --aud "other""#
+        ),
+        "{run:#?}"
+    );
+    assert!(run.stderr.contains("--any-audience"), "{run:#?}");
+    let args = [
+        "verify",
+        "--key",
+        &jwks,
+        "--any-audience",
+        "--now",
+        NOW,
+        &tok,
+    ];
+    edjwt(&args, None).assert_code(0);
+    // --any-audience does not switch off a configured audience.
+    let args = [
+        "verify",
+        "--key",
+        &jwks,
+        "--any-audience",
+        "--aud",
+        "api",
+        "--now",
+        NOW,
+        &tok,
+    ];
+    edjwt(&args, None).assert_rejected("wrong-audience");
+}
+
+#[test]
 fn repeated_aud_and_iss_mean_any_of() {
     let jwks = interop("jwks.json");
     let tok = token("pyjwt_wrong_aud");
@@ -110,6 +152,8 @@ fn repeated_aud_and_iss_mean_any_of() {
         ISS,
         "--iss",
         "https://evil.example",
+        "--aud",
+        "api",
         "--now",
         NOW,
         &tok,
@@ -123,6 +167,8 @@ fn repeated_aud_and_iss_mean_any_of() {
         ISS,
         "--iss",
         "https://other.example",
+        "--aud",
+        "api",
         "--now",
         NOW,
         &tok,
@@ -188,7 +234,7 @@ fn bearer_value_on_stdin() {
         format!("Authorization: Bearer {tok}\n"),
     ] {
         let run = edjwt(
-            &["verify", "--key", &jwks, "--now", NOW],
+            &["verify", "--key", &jwks, "--aud", "api", "--now", NOW],
             Some(input.as_bytes()),
         );
         run.assert_code(0);
@@ -196,16 +242,20 @@ fn bearer_value_on_stdin() {
     }
     // As the argument too.
     let arg = format!("Bearer {tok}");
-    edjwt(&["verify", "--key", &jwks, "--now", NOW, &arg], None).assert_code(0);
+    edjwt(
+        &["verify", "--key", &jwks, "--aud", "api", "--now", NOW, &arg],
+        None,
+    )
+    .assert_code(0);
     // Another scheme is no bearer token at all; `Bearer` with two words is malformed.
     let run = edjwt(
-        &["verify", "--key", &jwks, "--now", NOW],
+        &["verify", "--key", &jwks, "--aud", "api", "--now", NOW],
         Some(b"Basic dXNlcjpwYXNz\n"),
     );
     run.assert_rejected("missing-token");
     let input = format!("Bearer {tok} extra");
     let run = edjwt(
-        &["verify", "--key", &jwks, "--now", NOW],
+        &["verify", "--key", &jwks, "--aud", "api", "--now", NOW],
         Some(input.as_bytes()),
     );
     run.assert_rejected("malformed");
@@ -217,7 +267,7 @@ fn dash_reads_stdin() {
     let tok = token("jose_basic");
     let input = format!("\n  {tok}\n\n");
     let run = edjwt(
-        &["verify", "--key", &key1, "--now", NOW, "-"],
+        &["verify", "--key", &key1, "--aud", "api", "--now", NOW, "-"],
         Some(input.as_bytes()),
     );
     run.assert_code(0);
@@ -245,15 +295,25 @@ fn key_forms_and_several_keys() {
     for id in ["pyjwt_basic", "pyjwt_kid_key2", "jose_no_kid"] {
         let tok = token(id);
         edjwt(
-            &["verify", "--key", &der, "--key", &key2, "--now", NOW, &tok],
+            &[
+                "verify", "--key", &der, "--key", &key2, "--aud", "api", "--now", NOW, &tok,
+            ],
             None,
         )
         .assert_code(0);
     }
     let tok = token("pyjwt_basic");
-    edjwt(&["verify", "--key", &jwk, "--now", NOW, &tok], None).assert_code(0);
+    edjwt(
+        &["verify", "--key", &jwk, "--aud", "api", "--now", NOW, &tok],
+        None,
+    )
+    .assert_code(0);
     // key2 alone cannot verify a key1 token.
-    edjwt(&["verify", "--key", &key2, "--now", NOW, &tok], None).assert_rejected("bad-signature");
+    edjwt(
+        &["verify", "--key", &key2, "--aud", "api", "--now", NOW, &tok],
+        None,
+    )
+    .assert_rejected("bad-signature");
 }
 
 #[test]

@@ -24,6 +24,7 @@ export const NUMBER_FIELD = Object.freeze({
   requireExp: 3,
   maxTokenLen: 4,
   maxHeaderLen: 5,
+  anyAudience: 6,
 });
 
 /** `len` for `edjwt_verify_authorization` when the request has no such header. */
@@ -59,7 +60,7 @@ export class Edjwt {
 
   constructor(instance) {
     this.x = instance.exports;
-    if (this.x.edjwt_abi_version() !== 1) {
+    if (this.x.edjwt_abi_version() !== 2) {
       throw new Error(`edjwt: unsupported ABI version ${this.x.edjwt_abi_version()}`);
     }
     this.cap = this.x.edjwt_input_cap();
@@ -110,8 +111,13 @@ export class Edjwt {
   /**
    * Replaces the policy. Options (all optional): `issuer`, `audience` (a string or an array:
    * any of them), `subject`, `typ`, `requireClaims` (array), `leeway` (s, default 60),
-   * `maxAge` (s), `allowMissingExp` (default false), `maxTokenLen` (default 8192, at most
-   * 65536), `maxHeaderLen` (default 1024).
+   * `maxAge` (s), `allowMissingExp` (default false), `anyAudience` (default false),
+   * `maxTokenLen` (default 8192, at most 65536), `maxHeaderLen` (default 1024).
+   *
+   * Audience rule (RFC 7519 §4.1.3): a token that carries `aud` is rejected
+   * (`wrong-audience`) unless `audience` names a value it contains. With no `audience`,
+   * `anyAudience: true` accepts a token whose `aud` names any audience; a token without
+   * `aud` is accepted either way.
    */
   setPolicy(options = {}) {
     this.x.edjwt_policy_reset();
@@ -129,6 +135,9 @@ export class Edjwt {
     }
     if (options.allowMissingExp) {
       this.check(this.x.edjwt_policy_set(NUMBER_FIELD.requireExp, 0n));
+    }
+    if (options.anyAudience) {
+      this.check(this.x.edjwt_policy_set(NUMBER_FIELD.anyAudience, 1n));
     }
   }
 
@@ -150,7 +159,9 @@ export class Edjwt {
    * `{ ok: true, reason: 0, status: 200, payload, claims, sub, keyIndex }` or
    * `{ ok: false, reason, code, status, challenge }`: `reason` is the stable number, `code`
    * the kebab-case reason, `status` 401 (the token) or 500 (the configuration), `challenge`
-   * the RFC 6750 `WWW-Authenticate` value; `payload` the verified claims JSON as signed,
+   * the RFC 6750 `WWW-Authenticate` value for a 401 (`null` for a 500, which carries none);
+   * `reason` numbers are the core's stable ones, shared with the C ABI (`EDJWT_ERR_*`);
+   * `payload` the verified claims JSON as signed,
    * `claims` that JSON parsed, `sub` the unescaped subject or `null`.
    */
   result(reason) {
@@ -161,7 +172,10 @@ export class Edjwt {
         reason,
         code: this.reasonCode(),
         status: x.edjwt_status(),
-        challenge: this.string(x.edjwt_challenge_ptr(), x.edjwt_challenge_len()),
+        challenge:
+          x.edjwt_challenge_len() === 0
+            ? null
+            : this.string(x.edjwt_challenge_ptr(), x.edjwt_challenge_len()),
       };
     }
     const payload = this.string(x.edjwt_claims_ptr(), x.edjwt_claims_len());

@@ -92,10 +92,12 @@ fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
-/// Version of this ABI; changes only when an existing export changes meaning.
-pub const ABI_VERSION: u32 = 1;
+/// Version of this ABI; changes only when an existing export changes meaning. 2: the reason
+/// numbers are the core's (shared with the C ABI), a 500 carries no challenge, policy number
+/// field 6 (any audience).
+pub const ABI_VERSION: u32 = 2;
 
-/// The ABI version (1).
+/// The ABI version (2).
 #[no_mangle]
 pub extern "C" fn edjwt_abi_version() -> u32 {
     ABI_VERSION

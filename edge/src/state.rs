@@ -48,6 +48,9 @@ pub mod number_field {
     pub const MAX_TOKEN_LEN: u32 = 4;
     /// Longest header segment in bytes (default 1024).
     pub const MAX_HEADER_LEN: u32 = 5;
+    /// 1: with no audience configured, accept a token whose `aud` names any audience
+    /// (`Policy::any_audience`); 0 (default): such a token is `wrong-audience`.
+    pub const ANY_AUDIENCE: u32 = 6;
 }
 
 /// `len` of `edjwt_verify_authorization` for a request without an `Authorization` header.
@@ -125,6 +128,7 @@ struct PolicyStore {
     leeway: u64,
     max_age: Option<u64>,
     allow_missing_exp: bool,
+    any_audience: bool,
     max_token_len: usize,
     max_header_len: usize,
 }
@@ -138,6 +142,7 @@ impl PolicyStore {
         leeway: 0,
         max_age: None,
         allow_missing_exp: false,
+        any_audience: false,
         max_token_len: 0,
         max_header_len: 0,
     };
@@ -150,6 +155,7 @@ impl PolicyStore {
         self.leeway = 0;
         self.max_age = None;
         self.allow_missing_exp = false;
+        self.any_audience = false;
         self.max_token_len = 0;
         self.max_header_len = 0;
     }
@@ -205,6 +211,9 @@ impl PolicyStore {
         if self.allow_missing_exp {
             policy = policy.allow_missing_exp();
         }
+        if self.any_audience {
+            policy = policy.any_audience();
+        }
         policy
     }
 
@@ -238,6 +247,7 @@ impl PolicyStore {
             number_field::LEEWAY => self.leeway = value ^ DEFAULT_LEEWAY,
             number_field::MAX_AGE => self.max_age = Some(value),
             number_field::REQUIRE_EXP if value <= 1 => self.allow_missing_exp = value == 0,
+            number_field::ANY_AUDIENCE if value <= 1 => self.any_audience = value == 1,
             // A token longer than the input buffer could not even be written: keeping the
             // limit within it lets a too-long input be reported as `token-too-large`,
             // exactly as the core reports a token over its limit.

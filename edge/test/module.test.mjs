@@ -38,7 +38,7 @@ for (const { name, path } of variants()) {
     const module = compile(path);
     assert.deepEqual(WebAssembly.Module.imports(module), []);
     const instance = new WebAssembly.Instance(module, {});
-    assert.equal(instance.exports.edjwt_abi_version(), 1);
+    assert.equal(instance.exports.edjwt_abi_version(), 2);
   });
 
   test(`${name}: exports exactly the documented ABI`, () => {

@@ -69,6 +69,9 @@ fn set_policy(p: &Value) {
     if p["allowMissingExp"] == true {
         assert_eq!(edjwt_policy_set(number_field::REQUIRE_EXP, 0), 0);
     }
+    if p["anyAudience"] == true {
+        assert_eq!(edjwt_policy_set(number_field::ANY_AUDIENCE, 1), 0);
+    }
 }
 
 fn tokens(source: &str) -> Value {
@@ -212,19 +215,19 @@ fn host_mistakes_are_invalid_argument_and_oversized_tokens_too_large() {
     let _one = MODULE.lock().unwrap_or_else(|e| e.into_inner());
     let cap = edjwt_input_cap();
     assert_eq!(cap, 65536);
-    assert_eq!(edjwt_abi_version(), 1);
+    assert_eq!(edjwt_abi_version(), 2);
     edjwt_policy_reset();
-    assert_eq!(edjwt_keys_load(cap + 1), 100);
+    assert_eq!(edjwt_keys_load(cap + 1), 201);
     assert_eq!(reason_code(), "invalid-argument");
     assert_eq!(edjwt_status(), 500);
     assert_eq!(edjwt_challenge_len(), 0);
-    assert_eq!(edjwt_policy_add(99, write("x")), 100);
-    assert_eq!(edjwt_policy_add(text_field::ISSUER, cap + 1), 100);
-    assert_eq!(edjwt_policy_set(99, 1), 100);
-    assert_eq!(edjwt_policy_set(number_field::REQUIRE_EXP, 2), 100);
+    assert_eq!(edjwt_policy_add(99, write("x")), 201);
+    assert_eq!(edjwt_policy_add(text_field::ISSUER, cap + 1), 201);
+    assert_eq!(edjwt_policy_set(99, 1), 201);
+    assert_eq!(edjwt_policy_set(number_field::REQUIRE_EXP, 2), 201);
     assert_eq!(
         edjwt_policy_set(number_field::MAX_TOKEN_LEN, u64::from(cap) + 1),
-        100
+        201
     );
     assert_eq!(
         edjwt_policy_set(number_field::MAX_TOKEN_LEN, u64::from(cap)),
@@ -233,8 +236,8 @@ fn host_mistakes_are_invalid_argument_and_oversized_tokens_too_large() {
     // Not UTF-8.
     // SAFETY: as in `write`.
     unsafe { std::ptr::copy_nonoverlapping([0xffu8, 0xfe].as_ptr(), edjwt_input_ptr(), 2) };
-    assert_eq!(edjwt_policy_add(text_field::ISSUER, 2), 100);
-    assert_eq!(edjwt_keys_load(2), 21);
+    assert_eq!(edjwt_policy_add(text_field::ISSUER, 2), 201);
+    assert_eq!(edjwt_keys_load(2), 100);
     assert_eq!(edjwt_verify(2, 0), 2);
     // Longer than the buffer: too large, as the core says for any token over its limit.
     assert_eq!(edjwt_verify(cap + 1, 0), 3);
@@ -252,13 +255,13 @@ fn host_mistakes_are_invalid_argument_and_oversized_tokens_too_large() {
             0
         );
     }
-    assert_eq!(edjwt_policy_add(text_field::AUDIENCE, write("a16")), 100);
+    assert_eq!(edjwt_policy_add(text_field::AUDIENCE, write("a16")), 201);
     edjwt_policy_reset();
     assert_eq!(
         edjwt_policy_add(text_field::ISSUER, write(&"i".repeat(4096))),
         0
     );
-    assert_eq!(edjwt_policy_add(text_field::ISSUER, write("j")), 100);
+    assert_eq!(edjwt_policy_add(text_field::ISSUER, write("j")), 201);
     edjwt_policy_reset();
     // A missing header gives the bare challenge (RFC 6750 §3.1).
     assert_eq!(edjwt_verify_authorization(NO_HEADER, 0), 1);

@@ -57,6 +57,7 @@ struct Spec {
     leeway: Option<u64>,
     max_age: Option<u64>,
     allow_missing_exp: bool,
+    any_audience: bool,
     max_token_len: Option<usize>,
     max_header_len: Option<usize>,
 }
@@ -102,6 +103,9 @@ impl Spec {
         if self.allow_missing_exp {
             p = p.allow_missing_exp();
         }
+        if self.any_audience {
+            p = p.any_audience();
+        }
         p
     }
 
@@ -130,6 +134,9 @@ impl Spec {
         }
         if self.allow_missing_exp {
             v["allowMissingExp"] = json!(true);
+        }
+        if self.any_audience {
+            v["anyAudience"] = json!(true);
         }
         if let Some(n) = self.max_token_len {
             v["maxTokenLen"] = json!(n);
@@ -358,6 +365,13 @@ fn policy_groups() -> Vec<Value> {
         ),
         ("policy-default", Spec::default()),
         (
+            "policy-any-audience",
+            Spec {
+                any_audience: true,
+                ..Spec::default()
+            },
+        ),
+        (
             "policy-issuer-only",
             Spec {
                 issuer: vec!["https://issuer.example"],
@@ -485,6 +499,7 @@ fn bearer_cases() -> Vec<Case> {
         ("lowercase-scheme", ok, Some("bearer {token}")),
         ("uppercase-scheme", ok, Some("BEARER {token}")),
         ("two-spaces", ok, Some("Bearer  {token}")),
+        ("tab", ok, Some("Bearer\t{token}")),
         ("surrounding-whitespace", ok, Some("\t Bearer {token} \t")),
         ("trailing-garbage", ok, Some("Bearer {token} x")),
         ("trailing-equals", ok, Some("Bearer {token}=")),
@@ -862,6 +877,11 @@ fn the_corpus_groups_agree_with_the_core_tests() {
     assert_eq!(find("interop-pem-without-kid", "pyjwt_unknown_kid"), "ok");
     assert_eq!(find("rfc8037-a4", "A.4"), "malformed");
     assert_eq!(find("policy-typ-jwt", "typ_unexpected"), "wrong-type");
+    // RFC 7519 §4.1.3: `aud` present and no audience configured.
+    assert_eq!(find("policy-default", "ok_basic"), "wrong-audience");
+    assert_eq!(find("policy-default", "aud_missing"), "ok");
+    assert_eq!(find("policy-any-audience", "ok_basic"), "ok");
+    assert_eq!(find("policy-any-audience", "aud_array_no_match"), "ok");
     assert_eq!(
         find("policy-bare-allow-missing-exp", "pl_empty_object"),
         "ok"

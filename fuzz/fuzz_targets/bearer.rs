@@ -1,7 +1,8 @@
 //! The `Authorization` extractor (`bearer_token`): any header value, against a reference
-//! written from RFC 6750 §2.1 and the README (`credentials = "Bearer" 1*SP b64token`, scheme
-//! case-insensitive, surrounding spaces and tabs ignored; another scheme or nothing is
-//! `missing-token`, `Bearer` with anything but one b64token is `malformed`).
+//! written from RFC 6750 §2.1 and the README (`credentials = "Bearer" SP b64token`, scheme
+//! case-insensitive and ending at the first space or tab, surrounding spaces and tabs
+//! ignored; another scheme or nothing is `missing-token`, `Bearer` with anything but one
+//! space and one b64token is `malformed`).
 #![no_main]
 
 use edjwt::{bearer_token, Error};
@@ -22,11 +23,11 @@ fn reference(value: &str) -> Result<&str, Error> {
     if v.is_empty() {
         return Err(Error::MissingToken);
     }
-    let scheme_end = v.find(' ').unwrap_or(v.len());
+    let scheme_end = v.find([' ', '\t']).unwrap_or(v.len());
     if !v[..scheme_end].eq_ignore_ascii_case("bearer") {
         return Err(Error::MissingToken);
     }
-    let token = v[scheme_end..].trim_start_matches(' ');
+    let token = v[scheme_end..].strip_prefix(' ').unwrap_or("");
     if is_b64token(token) {
         Ok(token)
     } else {

@@ -41,16 +41,19 @@ pub struct Auth {
     keys: KeySet<MAX_KEYS>,
     issuer: Option<String>,
     audience: Option<String>,
+    any_audience: bool,
     leeway: u64,
     clock: Clock,
 }
 
 impl Auth {
     /// Trusts `keys`; `issuer`/`audience`, when given, must match the token's `iss`/`aud`.
+    /// Without an audience a token carrying `aud` is refused unless `any_audience`.
     pub fn new(
         keys: KeySet<MAX_KEYS>,
         issuer: Option<String>,
         audience: Option<String>,
+        any_audience: bool,
         leeway: u64,
         clock: Clock,
     ) -> Self {
@@ -58,6 +61,7 @@ impl Auth {
             keys,
             issuer,
             audience,
+            any_audience,
             leeway,
             clock,
         }
@@ -71,6 +75,9 @@ impl Auth {
         }
         if let Some(audience) = &self.audience {
             policy = policy.audience(audience);
+        }
+        if self.any_audience {
+            policy = policy.any_audience();
         }
         policy
     }
@@ -258,11 +265,10 @@ impl IntoResponse for AuthRejection {
             "message": reason.message(),
         }));
         let mut response = (status, body).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_static(reason.www_authenticate()),
-            );
+        if let Some(challenge) = reason.www_authenticate() {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
     }

@@ -47,13 +47,19 @@ pub struct ServeArgs {
     /// Expected `iss`: tokens from any other issuer, or without `iss`, get 401.
     #[arg(long, value_name = "ISSUER")]
     pub iss: Option<String>,
-    /// Expected `aud` (one of the token's audiences): otherwise 401.
+    /// Expected `aud` (one of the token's audiences): otherwise 401. Without it a token
+    /// that carries `aud` gets 401 (RFC 7519 §4.1.3) unless --any-audience is given.
     #[arg(long, value_name = "AUDIENCE")]
     pub aud: Option<String>,
+    /// With no --aud, accept tokens whose `aud` names any audience (a token minted for
+    /// another service then passes here too).
+    #[arg(long)]
+    pub any_audience: bool,
     /// Clock-skew allowance for `exp`, `nbf` and `iat`, in seconds [default: 60].
     #[arg(long, value_name = "SECONDS")]
     pub leeway: Option<u64>,
-    /// TOML file with an `[auth]` table: `publickey`, `iss`, `aud`, `leeway`. Flags win.
+    /// TOML file with an `[auth]` table: `publickey`, `iss`, `aud`, `any_audience`,
+    /// `leeway`. Flags win.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Address to listen on; port 0 picks a free port. The bound address is printed on
@@ -61,7 +67,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Serve the API without authentication (only for comparing load with auth off).
-    #[arg(long, conflicts_with_all = ["auth_publickey", "iss", "aud", "config"])]
+    #[arg(long, conflicts_with_all = ["auth_publickey", "iss", "aud", "any_audience", "config"])]
     pub no_auth: bool,
     /// Testing only: use this fixed time (seconds since the epoch) instead of the clock,
     /// to replay tokens minted at a known time.
@@ -85,6 +91,7 @@ pub struct AuthSection {
     pub publickey: Option<PathBuf>,
     pub iss: Option<String>,
     pub aud: Option<String>,
+    pub any_audience: Option<bool>,
     pub leeway: Option<u64>,
 }
 
@@ -94,6 +101,7 @@ pub struct AuthSettings {
     pub keys: Vec<PathBuf>,
     pub iss: Option<String>,
     pub aud: Option<String>,
+    pub any_audience: bool,
     pub leeway: u64,
 }
 
@@ -133,6 +141,7 @@ impl ServeArgs {
             keys,
             iss: self.iss.clone().or(file.auth.iss),
             aud: self.aud.clone().or(file.auth.aud),
+            any_audience: self.any_audience || file.auth.any_audience.unwrap_or(false),
             leeway: self
                 .leeway
                 .or(file.auth.leeway)

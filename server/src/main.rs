@@ -87,11 +87,22 @@ fn app_state(args: &ServeArgs) -> Result<AppState, String> {
     info!(
         keys = keys.len(),
         iss = settings.iss.as_deref().unwrap_or("(any)"),
-        aud = settings.aud.as_deref().unwrap_or("(any)"),
+        aud = settings.aud.as_deref().unwrap_or(if settings.any_audience {
+            "(any)"
+        } else {
+            "(none: tokens carrying aud are refused)"
+        }),
         leeway = settings.leeway,
         "edjwt bearer authentication on"
     );
-    let auth = Auth::new(keys, settings.iss, settings.aud, settings.leeway, clock);
+    let auth = Auth::new(
+        keys,
+        settings.iss,
+        settings.aud,
+        settings.any_audience,
+        settings.leeway,
+        clock,
+    );
     Ok(AppState {
         auth: Some(Arc::new(auth)),
     })

@@ -236,6 +236,8 @@ fn keys_rotate_with_several_openssl_keys() {
         old.public.to_str().unwrap(),
         "--auth-publickey",
         new.public.to_str().unwrap(),
+        "--aud",
+        AUD,
     ]);
     for (key, status) in [(&old, 200), (&new, 200), (&other, 401)] {
         let token = key.sign(HEADER, &claims(&[]));
@@ -251,15 +253,52 @@ fn leeway_flag_sets_the_clock_skew_allowance() {
     // Expired 30 s ago: inside the default 60 s leeway, outside a 5 s one.
     let token = key.sign(HEADER, &claims(&[("exp", Some(&(now() - 30).to_string()))]));
     let public = key.public.to_str().unwrap();
-    let default = Server::start(&["--auth-publickey", public]);
+    let default = Server::start(&["--auth-publickey", public, "--aud", AUD]);
     assert_eq!(
         default.get("/api/whoami", Some(&bearer(&token))).status,
         200
     );
-    let strict = Server::start(&["--auth-publickey", public, "--leeway", "5"]);
+    let strict = Server::start(&["--auth-publickey", public, "--aud", AUD, "--leeway", "5"]);
     let response = strict.get("/api/whoami", Some(&bearer(&token)));
     assert_eq!(response.status, 401);
     assert_eq!(response.header("www-authenticate"), Some(EXPIRED));
+}
+
+/// RFC 7519 §4.1.3: with no audience configured, a token carrying `aud` is refused unless
+/// the operator opted into any audience (`--any-audience`, `[auth] any_audience = true`); a
+/// token without `aud` is accepted.
+#[test]
+fn aud_without_configured_audience_needs_any_audience() {
+    let dir = TempDir::new();
+    let key = KeyPair::generate(&dir, "k");
+    let public = key.public.to_str().unwrap();
+    let with_aud = key.sign(HEADER, &claims(&[]));
+    let without_aud = key.sign(HEADER, &claims(&[("aud", None)]));
+    let server = Server::start(&["--auth-publickey", public]);
+    let response = server.get("/api/whoami", Some(&bearer(&with_aud)));
+    assert_eq!(response.status, 401);
+    assert_eq!(response.header("www-authenticate"), Some(WRONG_AUDIENCE));
+    assert_eq!(
+        server
+            .get("/api/whoami", Some(&bearer(&without_aud)))
+            .status,
+        200
+    );
+    let any = Server::start(&["--auth-publickey", public, "--any-audience"]);
+    assert_eq!(any.get("/api/whoami", Some(&bearer(&with_aud))).status, 200);
+    let config = dir.join("any.toml");
+    std::fs::write(
+        &config,
+        format!("[auth]\npublickey = \"{public}\"\nany_audience = true\n"),
+    )
+    .unwrap();
+    let from_file = Server::start(&["--config", config.to_str().unwrap()]);
+    assert_eq!(
+        from_file
+            .get("/api/whoami", Some(&bearer(&with_aud)))
+            .status,
+        200
+    );
 }
 
 /// The reference deployment's config file: `[auth] publickey = ..., iss = ..., aud = ...`.

@@ -410,6 +410,20 @@ static void check_arguments(const char *root, vector *v, size_t n) {
     rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &policy);
     CHECK(rc == EDJWT_ERR_POLICY_TOO_LARGE, "9 issuers: %s", edjwt_reason_code(rc));
     policy.issuers_len = 8;
+
+    /* RFC 7519 4.1.3: a token carrying `aud` and no audience configured. */
+    edjwt_policy plain;
+    edjwt_policy_init(&plain);
+    rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &plain);
+    CHECK(rc == EDJWT_OK, "default policy: %s", edjwt_reason_code(rc));
+    rc = edjwt_verify(&v2, token, ok->token_len, NOW, big, sizeof big, &r);
+    CHECK(rc == EDJWT_ERR_WRONG_AUDIENCE, "aud without audience: %s", edjwt_reason_code(rc));
+    plain.flags = EDJWT_POLICY_ANY_AUDIENCE;
+    rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &plain);
+    CHECK(rc == EDJWT_OK, "any-audience policy: %s", edjwt_reason_code(rc));
+    rc = edjwt_verify(&v2, token, ok->token_len, NOW, big, sizeof big, &r);
+    CHECK(rc == EDJWT_OK, "aud with any audience: %s", edjwt_reason_code(rc));
+
     policy.flags = 0x80;
     rc = edjwt_verifier_init(&v2, sizeof v2, RFC8037_JWK, strlen(RFC8037_JWK), &policy);
     CHECK(rc == EDJWT_ERR_INVALID_ARGUMENT, "unknown flag");

@@ -307,4 +307,5 @@ pub fn challenge(code: &str) -> &'static str {
         .find(|e| e.code() == code)
         .unwrap_or_else(|| panic!("no edjwt error with code {code}"))
         .www_authenticate()
+        .unwrap_or_else(|| panic!("{code} is no 401"))
 }
