@@ -474,7 +474,66 @@ fn jwks_and_policy(t: &mut Tally, buf: &mut Buffer) {
         NOW,
         "wrong-audience",
     );
+    // A token carrying aud where no audience is configured: rejected unless the caller
+    // opted into any audience (RFC 7519 §4.1.3). A token without aud is still accepted.
     let no_audience = Policy::new().issuer(ISSUER);
+    r.run(
+        "aud, no audience configured",
+        &keys,
+        no_audience,
+        basic,
+        NOW,
+        "wrong-audience",
+    );
+    r.run(
+        "aud array, no audience configured",
+        &keys,
+        no_audience,
+        token("jose_aud_array"),
+        NOW,
+        "wrong-audience",
+    );
+    r.run(
+        "aud, any audience",
+        &keys,
+        no_audience.any_audience(),
+        basic,
+        NOW,
+        "ok",
+    );
+    r.run(
+        "aud array, any audience",
+        &keys,
+        no_audience.any_audience(),
+        token("jose_aud_array"),
+        NOW,
+        "ok",
+    );
+    let attack_aud_missing = edjwt_embedded::ATTACKS
+        .iter()
+        .find(|a| a.id == "aud_missing")
+        .map_or("", |a| a.token);
+    let attack_keys = VerifyingKey::from_slice(edjwt_embedded::RFC8037_PUBLIC_KEY);
+    if let Ok(attack_key) = attack_keys {
+        let attack_keys = [attack_key];
+        let at = edjwt_embedded::ATTACK_NOW;
+        r.run(
+            "no aud, no audience configured",
+            &attack_keys,
+            no_audience,
+            attack_aud_missing,
+            at,
+            "ok",
+        );
+        r.run(
+            "no aud, audience configured",
+            &attack_keys,
+            no_audience.audience("api"),
+            attack_aud_missing,
+            at,
+            "missing-claim",
+        );
+    }
     // sub, typ, required custom claims.
     r.run("subject", &keys, context.subject("alice"), basic, NOW, "ok");
     r.run(
@@ -520,7 +579,6 @@ fn jwks_and_policy(t: &mut Tally, buf: &mut Buffer) {
         EXP + LEEWAY,
         "bad-signature",
     );
-    let _ = no_audience;
 }
 
 /// Runs one verification of the policy round.
