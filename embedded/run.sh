@@ -8,7 +8,7 @@
 #                                   # cache on the shared 2-core machine, 10 s warm.
 #   bash embedded/run.sh footprint  # the README's table: flash, RAM, stack and instructions
 #                                   # of the minimal verifier for each backend at opt-level 3
-#                                   # and "z" (six release builds: 8 minutes each on the
+#                                   # and "z" (seven release builds: 8 minutes each on the
 #                                   # shared machine under load).
 #
 # Only the emulator runs; nothing talks to the network but the installers.
@@ -60,10 +60,12 @@ section() { size -A "$1" | awk -v s="$2" '$1 == s { print $2 }'; }
 field() { sed -n "s/^$2: [a-z-]* -> \([0-9]*\) instructions.*stack \([0-9]*\) bytes/\1 \2/p" "$1"; }
 echo "| backend | opt-level | .text | .rodata | flash | .data | .bss | RAM | verify (instr.) | raw Ed25519 (instr.) | JWT layer (instr.) | reject malformed (instr.) | stack of verify |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for config in ":ed25519-compact" "dalek:ed25519-dalek" "compact_opt_size:ed25519-compact opt_size"; do
-    features=${config%%:*}
-    name=${config#*:}
-    for opt in 3 z; do
+# features:name:opt-levels
+for config in ":ed25519-compact:3 z" "dalek:ed25519-dalek:3 z" \
+    "compact_opt_size:ed25519-compact opt_size:3 z" \
+    "compact_opt_size opt_size:ed25519-compact opt_size, edjwt opt_size:3"; do
+    IFS=: read -r features name opts <<<"$config"
+    for opt in $opts; do
         dir="target/footprint/${features// /-}-$opt"
         CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt cargo build -q --locked --release \
             --target-dir "$dir" --features "$features" --bin minimal --bin measure
