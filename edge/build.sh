@@ -6,6 +6,9 @@
 # Run from anywhere:
 #
 #   bash edge/build.sh
+#
+# EDJWT_SHIPPED_ONLY=1 builds only the shipped module, edjwt_edge.wasm (edge/npm/pack.sh),
+# and leaves the other files in edge/dist/ as they are.
 set -euo pipefail
 
 EDGE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +17,12 @@ DIST="$EDGE/dist"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 OUT="$TARGET_DIR/wasm32-unknown-unknown/wasm"
 mkdir -p "$DIST"
-rm -f "$DIST"/*.wasm
+SHIPPED_ONLY="${EDJWT_SHIPPED_ONLY:-0}"
+if [[ "$SHIPPED_ONLY" == 1 ]]; then
+  rm -f "$DIST"/edjwt_edge.wasm "$DIST"/edjwt_edge.raw.wasm
+else
+  rm -f "$DIST"/*.wasm
+fi
 
 # Rust's wasm32 target enables these proposals; wasm-opt 108 (Debian 12) must be told.
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int
@@ -44,7 +52,9 @@ nightly_ready() {
     [[ -d "$sysroot/lib/rustlib/src/rust/library/core" ]] &&
     [[ -d "$sysroot/lib/rustlib/wasm32-unknown-unknown" ]]
 }
-if [[ "$NIGHTLY" == auto ]]; then
+if [[ "$SHIPPED_ONLY" == 1 ]]; then
+  NIGHTLY=0
+elif [[ "$NIGHTLY" == auto ]]; then
   if nightly_ready; then NIGHTLY=1; else NIGHTLY=0; fi
   [[ "$NIGHTLY" == 1 ]] || echo "edge/build.sh: no nightly toolchain with rust-src and wasm32: nightly rows skipped" >&2
 elif [[ "$NIGHTLY" == 1 ]] && ! nightly_ready; then
@@ -89,6 +99,11 @@ build_baseline() { # $1 name, $2 stable|nightly, $3... cargo features args
 }
 
 build_edge edjwt_edge stable
+if [[ "$SHIPPED_ONLY" == 1 ]]; then
+  printf 'edjwt_edge.wasm: %d bytes built, %d shipped\n' "$(stat -c %s "$DIST/edjwt_edge.raw.wasm")" \
+    "$(stat -c %s "$DIST/edjwt_edge.wasm")"
+  exit 0
+fi
 build_edge edjwt_edge_opt_size stable --features opt_size
 build_edge edjwt_edge_dalek stable --features dalek
 build_baseline baseline stable

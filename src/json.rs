@@ -991,7 +991,6 @@ pub(crate) fn longest_escaped_string(json: &[u8]) -> usize {
     for (i, &b) in json.iter().enumerate() {
         match open {
             None if b == b'"' => open = Some((i.saturating_add(1), false)),
-            None => {}
             Some(_) if after_backslash => after_backslash = false,
             Some((start, _)) if b == b'\\' => {
                 after_backslash = true;
@@ -1003,7 +1002,8 @@ pub(crate) fn longest_escaped_string(json: &[u8]) -> usize {
                 }
                 open = None;
             }
-            Some(_) => {}
+            // Outside a string, or an unescaped byte inside one.
+            None | Some(_) => {}
         }
     }
     longest

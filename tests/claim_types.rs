@@ -251,3 +251,30 @@ proptest! {
         prop_assert_ne!(result.err(), Some(Error::BufferTooSmall));
     }
 }
+
+#[derive(Debug, Deserialize)]
+struct Note {
+    a: HString<8>,
+}
+
+/// The scratch need is exact: the normalized payload, then the longest string that keeps an
+/// escape (as written, without its quotes); one byte less is `buffer-too-small`.
+#[test]
+fn scratch_need_is_the_payload_plus_the_longest_escaped_string() {
+    // `\/` is decoded by the normalization; `x\ny` (4 bytes as written) stays escaped.
+    let claims = format!(r#"{{"a":"x\ny","b":"\/",{}"#, &CLAIMS[1..]);
+    let token = sign(HEADER, &claims);
+    let keys = [rfc8037_key().with_kid("rfc8037").unwrap()];
+    let verifier = Verifier::new(&keys, policy());
+    let mut buf = vec![0u8; token.len()];
+    let verified = verifier.verify(&token, NOW, &mut buf).unwrap();
+    let need = claims.len() - 1 + r"x\ny".len();
+    let mut scratch = vec![0u8; need];
+    let note: Note = verified.deserialize_claims(&mut scratch).unwrap();
+    assert_eq!(note.a.as_str(), "x\ny");
+    let mut scratch = vec![0u8; need - 1];
+    assert_eq!(
+        verified.deserialize_claims::<Note>(&mut scratch).err(),
+        Some(Error::BufferTooSmall)
+    );
+}

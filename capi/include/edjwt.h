@@ -6,7 +6,9 @@
  *
  * Memory: the library never allocates. The verifier lives in an `edjwt_verifier` the
  * caller provides (EDJWT_VERIFIER_SIZE bytes, plain bytes without pointers: it may be
- * copied, forked or placed in shared memory, and needs no destructor). Each verify decodes
+ * copied, forked or placed in shared memory, and needs no destructor). The bytes carry a
+ * stamp of the build that wrote them (library version, layout, Ed25519 backend): another
+ * build refuses them with EDJWT_ERR_FOREIGN_VERIFIER. Each verify decodes
  * into a scratch buffer the caller provides; the results point into that buffer.
  *
  * Threads: edjwt_verify and edjwt_verify_authorization only read the verifier, so one
@@ -60,6 +62,8 @@ extern "C" {
 #define EDJWT_POLICY_ANY_AUDIENCE 2u
 
 /* ---- Reasons: stable numbers, never reused ------------------------------------------- */
+/* The numbers of token (1-99), key (100-199) and memory (200) reasons are the core crate's
+ * (edjwt::Error::number): the same in every host; 201-254 are this ABI's own. */
 
 #define EDJWT_OK 0
 /* 401: request / format */
@@ -96,6 +100,9 @@ extern "C" {
 #define EDJWT_ERR_BUFFER_TOO_SMALL 200
 #define EDJWT_ERR_INVALID_ARGUMENT 201
 #define EDJWT_ERR_POLICY_TOO_LARGE 202
+/* A verifier initialized by another build of the library (another version, layout or
+ * Ed25519 backend, e.g. copied from another process): refused, never misread. */
+#define EDJWT_ERR_FOREIGN_VERIFIER 203
 #define EDJWT_ERR_UNKNOWN 255
 
 /* ---- Types ------------------------------------------------------------------------- */

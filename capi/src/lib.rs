@@ -38,7 +38,8 @@ pub use policy::{
 };
 pub use reason::{
     edjwt_http_status, edjwt_reason_code, edjwt_reason_message, edjwt_www_authenticate,
-    EDJWT_ERR_INVALID_ARGUMENT, EDJWT_ERR_POLICY_TOO_LARGE, EDJWT_ERR_UNKNOWN, EDJWT_OK,
+    EDJWT_ERR_FOREIGN_VERIFIER, EDJWT_ERR_INVALID_ARGUMENT, EDJWT_ERR_POLICY_TOO_LARGE,
+    EDJWT_ERR_UNKNOWN, EDJWT_OK,
 };
 pub use verifier::{
     edjwt_verifier_add_keys, edjwt_verifier_align, edjwt_verifier_init, edjwt_verifier_key_count,

@@ -89,6 +89,9 @@ pub const EDJWT_ERR_INVALID_ARGUMENT: c_int = 201;
 /// ([`MAX_POLICY_VALUES`](crate::MAX_POLICY_VALUES),
 /// [`MAX_POLICY_TEXT`](crate::MAX_POLICY_TEXT)).
 pub const EDJWT_ERR_POLICY_TOO_LARGE: c_int = 202;
+/// A verifier initialized by another build of the library (another version, layout or
+/// Ed25519 backend), e.g. copied from another process: refused rather than misread.
+pub const EDJWT_ERR_FOREIGN_VERIFIER: c_int = 203;
 /// A core reason newer than this table (never returned by this version: a test checks
 /// that every core error has a number).
 pub const EDJWT_ERR_UNKNOWN: c_int = 255;
@@ -148,6 +151,14 @@ pub(crate) static REASONS: &[Reason] = &[
         error: None,
         code: c"policy-too-large",
         message: c"policy too large for the verifier",
+        challenge: None,
+        status: 500,
+    },
+    Reason {
+        number: EDJWT_ERR_FOREIGN_VERIFIER,
+        error: None,
+        code: c"foreign-verifier",
+        message: c"verifier initialized by another build of the library",
         challenge: None,
         status: 500,
     },
@@ -276,6 +287,7 @@ mod tests {
                 (200, "buffer-too-small"),
                 (201, "invalid-argument"),
                 (202, "policy-too-large"),
+                (203, "foreign-verifier"),
                 (255, "unknown"),
             ]
         );

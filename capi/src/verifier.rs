@@ -8,7 +8,8 @@ use edjwt::{Error, KeySet, Verifier, VerifyingKey};
 use crate::ffi::{bytes, bytes_mut, overlaps, range};
 use crate::policy::{EdjwtPolicy, StoredPolicy};
 use crate::reason::{
-    edjwt_http_status, number, EDJWT_ERR_INVALID_ARGUMENT, EDJWT_ERR_UNKNOWN, EDJWT_OK,
+    edjwt_http_status, number, EDJWT_ERR_FOREIGN_VERIFIER, EDJWT_ERR_INVALID_ARGUMENT,
+    EDJWT_ERR_UNKNOWN, EDJWT_OK,
 };
 
 /// Most keys one verifier holds (a JWKS with more Ed25519 keys is `key-set-full`). Each
@@ -65,15 +66,65 @@ pub struct EdjwtResult {
 struct Inner {
     /// [`MAGIC`] once initialized; 0 while being built or after a failed init.
     magic: u64,
+    /// [`BUILD`]: which build of the library wrote these bytes.
+    build: u64,
     keys: KeySet<MAX_KEYS>,
     policy: StoredPolicy,
 }
 
-const MAGIC: u64 = u64::from_le_bytes(*b"edjwt-v1");
+const MAGIC: u64 = u64::from_le_bytes(*b"edjwt-vf");
+
+/// The build that lays out verifier memory: crate version, the size and alignment of
+/// [`Inner`] and the Ed25519 backend (its keys are stored differently), hashed. Bytes
+/// written by another build (an older library, the other backend, copied from another
+/// process) are refused with `EDJWT_ERR_FOREIGN_VERIFIER` instead of being read as this
+/// build's layout, which would be undefined behaviour.
+const BUILD: u64 = build_stamp(
+    env!("CARGO_PKG_VERSION"),
+    size_of::<Inner>(),
+    align_of::<Inner>(),
+    if cfg!(feature = "dalek") {
+        "ed25519-dalek"
+    } else {
+        "ed25519-compact"
+    },
+);
+
+/// FNV-1a over the version, the layout and the backend (at compile time).
+const fn build_stamp(version: &str, size: usize, align: usize, backend: &str) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let size = size.to_le_bytes();
+    let align = align.to_le_bytes();
+    let parts: [&[u8]; 4] = [version.as_bytes(), &size, &align, backend.as_bytes()];
+    let mut p = 0;
+    while p < parts.len() {
+        // Bounded by the loop conditions (const fn: no iterators); `u8` to `u64` widens
+        // (`From` is not `const`).
+        #[allow(
+            clippy::indexing_slicing,
+            clippy::arithmetic_side_effects,
+            clippy::as_conversions
+        )]
+        {
+            let part = parts[p];
+            let mut i = 0;
+            while i < part.len() {
+                hash = (hash ^ part[i] as u64).wrapping_mul(PRIME);
+                i += 1;
+            }
+            // A separator, so that ("0.1", "0") and ("0.10", "") differ.
+            hash = (hash ^ 0xff).wrapping_mul(PRIME);
+            p += 1;
+        }
+    }
+    hash
+}
 
 impl Inner {
     const EMPTY: Inner = Inner {
         magic: 0,
+        build: 0,
         keys: KeySet::new(),
         policy: StoredPolicy::DEFAULT,
     };
@@ -167,6 +218,7 @@ pub unsafe extern "C" fn edjwt_verifier_init(
             return number(error);
         }
     }
+    inner.build = BUILD;
     inner.magic = MAGIC;
     EDJWT_OK
 }
@@ -187,8 +239,9 @@ pub unsafe extern "C" fn edjwt_verifier_add_keys(
     added: *mut usize,
 ) -> c_int {
     // SAFETY: the caller's promise on `verifier`.
-    let Some(inner) = (unsafe { initialized_mut(verifier) }) else {
-        return EDJWT_ERR_INVALID_ARGUMENT;
+    let inner = match unsafe { initialized_mut(verifier) } {
+        Ok(inner) => inner,
+        Err(reason) => return reason,
     };
     // SAFETY: the caller's promise on `keys`.
     let Some(text) = (unsafe { bytes(keys, keys_len) }) else {
@@ -384,7 +437,7 @@ unsafe fn verify_checked(
     kind: Input,
 ) -> Result<Outcome, c_int> {
     // SAFETY: the caller's promise on `verifier`.
-    let inner = unsafe { initialized(verifier) }.ok_or(EDJWT_ERR_INVALID_ARGUMENT)?;
+    let inner = unsafe { initialized(verifier) }?;
     // SAFETY: the caller's promise on `scratch`; it overlaps nothing else (checked by the
     // caller of this function).
     let scratch =
@@ -463,35 +516,73 @@ fn add_keys(keys: &mut KeySet<MAX_KEYS>, data: &[u8]) -> Result<usize, Error> {
     keys.add_text(text)
 }
 
-/// The verifier at `verifier` when it is initialized.
+/// The verifier at `verifier` when it is initialized, by this build of the library.
+///
+/// # Errors
+/// `EDJWT_ERR_INVALID_ARGUMENT` for NULL, misaligned or uninitialized memory,
+/// `EDJWT_ERR_FOREIGN_VERIFIER` for a verifier that another build initialized.
 ///
 /// # Safety
-/// `verifier` is NULL or points to memory at least `edjwt_verifier_size()` bytes long that
-/// `edjwt_verifier_init` wrote, not written during `'a`.
-unsafe fn initialized<'a>(verifier: *const EdjwtVerifier) -> Option<&'a Inner> {
+/// `verifier` is NULL or points to memory at least 16 bytes long that was written by
+/// `edjwt_verifier_init` of some build of this library (then at least its
+/// `edjwt_verifier_size()` bytes long), not written during `'a`.
+unsafe fn initialized<'a>(verifier: *const EdjwtVerifier) -> Result<&'a Inner, c_int> {
     let ptr = verifier.cast::<Inner>();
     if ptr.is_null() || !ptr.is_aligned() {
-        return None;
+        return Err(EDJWT_ERR_INVALID_ARGUMENT);
     }
-    // SAFETY: non-NULL, aligned, readable (the caller's promise); `magic` is the first
-    // field of the `repr(C)` struct, so this reads the first 8 bytes only.
-    let magic = unsafe { ptr.cast::<u64>().read() };
+    // `magic` and `build` are the first two fields of the `repr(C)` struct (in every build
+    // that wrote `MAGIC`): the first 16 bytes, aligned for `u64` (`Inner` is at least as
+    // aligned).
+    let words = ptr.cast::<[u64; 2]>();
+    // SAFETY: non-NULL, aligned, readable for 16 bytes (the caller's promise).
+    let [magic, build] = unsafe { words.read() };
     if magic != MAGIC {
-        return None;
+        return Err(EDJWT_ERR_INVALID_ARGUMENT);
     }
-    // SAFETY: `edjwt_verifier_init` finished on this memory (the magic is set last), so it
-    // holds a valid `Inner`; nothing writes it during `'a` (the caller's promise).
-    Some(unsafe { &*ptr })
+    if build != BUILD {
+        return Err(EDJWT_ERR_FOREIGN_VERIFIER);
+    }
+    // SAFETY: `edjwt_verifier_init` of this build finished on this memory (the magic is set
+    // last), so it holds a valid `Inner`; nothing writes it during `'a` (the caller's
+    // promise).
+    Ok(unsafe { &*ptr })
 }
 
 /// Like [`initialized`], for changing it.
 ///
 /// # Safety
 /// As for [`initialized`], and nothing else reads or writes it during `'a`.
-unsafe fn initialized_mut<'a>(verifier: *mut EdjwtVerifier) -> Option<&'a mut Inner> {
+unsafe fn initialized_mut<'a>(verifier: *mut EdjwtVerifier) -> Result<&'a mut Inner, c_int> {
     // SAFETY: the caller's promise.
     unsafe { initialized(verifier) }?;
     // SAFETY: checked just above that it is an initialized `Inner`; unique (the caller's
     // promise).
-    Some(unsafe { &mut *verifier.cast::<Inner>() })
+    Ok(unsafe { &mut *verifier.cast::<Inner>() })
+}
+
+#[cfg(test)]
+mod build_tests {
+    use super::*;
+
+    #[test]
+    fn the_build_stamp_encodes_version_layout_and_backend() {
+        let base = build_stamp("0.1.0", 4040, 8, "ed25519-compact");
+        assert_ne!(base, build_stamp("0.1.1", 4040, 8, "ed25519-compact"));
+        assert_ne!(base, build_stamp("0.1.0", 4048, 8, "ed25519-compact"));
+        assert_ne!(base, build_stamp("0.1.0", 4040, 16, "ed25519-compact"));
+        assert_ne!(base, build_stamp("0.1.0", 4040, 8, "ed25519-dalek"));
+        let backend = if cfg!(feature = "dalek") {
+            "ed25519-dalek"
+        } else {
+            "ed25519-compact"
+        };
+        let expected = build_stamp(
+            env!("CARGO_PKG_VERSION"),
+            size_of::<Inner>(),
+            align_of::<Inner>(),
+            backend,
+        );
+        assert_eq!(BUILD, expected);
+    }
 }

@@ -434,6 +434,52 @@ fn the_verifier_is_plain_bytes() {
         )
     };
     assert_eq!(reason, EDJWT_OK);
+
+    // Bytes written by another build (another version, layout or backend: its build stamp,
+    // the second 8 bytes, differs) are refused with their own reason, never misread.
+    let verify = |verifier: &[u64], scratch: &mut [u8]| {
+        let mut out = MaybeUninit::<EdjwtResult>::uninit();
+        // SAFETY: verifier memory the test owns and live buffers.
+        unsafe {
+            edjwt_verify(
+                verifier.as_ptr().cast(),
+                token.as_ptr().cast(),
+                token.len(),
+                support::NOW,
+                scratch.as_mut_ptr(),
+                scratch.len(),
+                out.as_mut_ptr(),
+            )
+        }
+    };
+    let mut foreign = copy.clone();
+    foreign[1] ^= 1;
+    assert_eq!(verify(&foreign, &mut scratch), EDJWT_ERR_FOREIGN_VERIFIER);
+    assert_eq!(code(EDJWT_ERR_FOREIGN_VERIFIER), "foreign-verifier");
+    // SAFETY: as above.
+    let added = unsafe {
+        edjwt_verifier_add_keys(
+            foreign.as_mut_ptr().cast(),
+            RFC8037_PEM.as_ptr().cast(),
+            RFC8037_PEM.len(),
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(added, EDJWT_ERR_FOREIGN_VERIFIER);
+    // SAFETY: as above.
+    assert_eq!(
+        unsafe { edjwt_verifier_key_count(foreign.as_ptr().cast()) },
+        0
+    );
+    // Without the magic it was never initialized at all.
+    let mut uninitialized = copy.clone();
+    uninitialized[0] ^= 1;
+    assert_eq!(
+        verify(&uninitialized, &mut scratch),
+        EDJWT_ERR_INVALID_ARGUMENT
+    );
+    // The copy itself still verifies.
+    assert_eq!(verify(&copy, &mut scratch), EDJWT_OK);
 }
 
 #[test]

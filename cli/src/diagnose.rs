@@ -371,6 +371,10 @@ fn header_alg(part: &str) -> Option<String> {
 }
 
 fn malformed_hint(token: &str, parts: &[&str]) -> String {
+    // Copied from JSON or a shell with its quotes (`"eyJ...`).
+    if token.starts_with(['"', '\'']) || token.ends_with(['"', '\'']) {
+        return "the token is wrapped in quotes; pass it without them".to_owned();
+    }
     if token.contains(|c: char| c.is_whitespace()) {
         return "the token contains whitespace; pass it as one word".to_owned();
     }

@@ -22,7 +22,7 @@ impl Refusal {
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// Exit 1. The token was refused; the last stderr line is `<verb>: <code>: <message>`
-    /// (`rejected` for `verify`, `malformed` for `inspect`).
+    /// (`rejected` for `verify`, `cannot inspect` for `inspect`).
     Token {
         verb: &'static str,
         refusal: Refusal,

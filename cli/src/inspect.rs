@@ -175,11 +175,12 @@ fn pretty(json: &str) -> Option<String> {
         .map(|s| terminal_safe_json(&s))
 }
 
-/// Reports a refusal as `malformed: <code>: <message>` rather than `rejected: ...`.
+/// Reports a refusal as `cannot inspect: <code>: <message>` rather than `rejected: ...`
+/// (`inspect` judges no signature and no claim: it only could not read the token).
 fn as_malformed(failure: Failure) -> Failure {
     match failure {
         Failure::Token { refusal, .. } => Failure::Token {
-            verb: "malformed",
+            verb: "cannot inspect",
             refusal,
         },
         other => other,

@@ -161,7 +161,7 @@ fn garbage_tokens_are_rejected_never_crash() {
             input.len()
         );
         assert!(
-            run.last_err_line().starts_with("malformed: "),
+            run.last_err_line().starts_with("cannot inspect: "),
             "input #{i}: {run:#?}"
         );
     }

@@ -582,7 +582,7 @@ fn inspect_gives_the_reason_for_garbage() {
         run.assert_code(1);
         assert!(
             run.last_err_line()
-                .starts_with(&format!("malformed: {code}: ")),
+                .starts_with(&format!("cannot inspect: {code}: ")),
             "{input}: {run:#?}"
         );
         assert!(run.stdout.is_empty(), "{input}: {run:#?}");
@@ -593,7 +593,7 @@ fn inspect_gives_the_reason_for_garbage() {
     run.assert_code(1);
     assert!(run.stdout.starts_with("UNVERIFIED"), "{run:#?}");
     assert!(
-        run.last_err_line().starts_with("malformed: malformed: "),
+        run.last_err_line() == "cannot inspect: malformed: malformed token",
         "{run:#?}"
     );
 }

@@ -94,6 +94,24 @@ fn wrong_audience_shows_token_aud_and_expected() {
 }
 
 #[test]
+fn a_token_pasted_with_its_quotes_gets_a_hint_about_quotes() {
+    let key1 = interop("key1.public.pem");
+    let quoted = format!("\"{}\"", token("pyjwt_basic"));
+    let run = edjwt(&["verify", "--key", &key1, "--now", NOW, &quoted], None);
+    run.assert_rejected("malformed");
+    assert!(
+        run.stderr
+            .contains("hint: the token is wrapped in quotes; pass it without them"),
+        "{run:#?}"
+    );
+    let run = edjwt(&["inspect", &quoted], None);
+    assert_eq!(
+        run.last_err_line(),
+        "cannot inspect: malformed: malformed token"
+    );
+}
+
+#[test]
 fn aud_without_expected_audience_is_rejected_with_the_flags_to_pass() {
     let jwks = interop("jwks.json");
     let tok = token("pyjwt_wrong_aud");

@@ -118,3 +118,43 @@ test('upstream answers pass through unchanged', async () => {
   );
   assert.equal(res.status, 204);
 });
+
+test('a realm is the first parameter of every challenge', async () => {
+  const handler = createHandler({
+    edjwt: Edjwt.fromModule(compile(path)),
+    keys: JWKS,
+    policy: { issuer: 'https://issuer.example', audience: 'api' },
+    now: () => interop.now + 365 * 86400,
+    realm: 'api.example',
+    upstream: async () => assert.fail('a rejected request went upstream'),
+  });
+  const call = (authorization) =>
+    handler(new Request('https://api.example/', authorization ? { headers: { authorization } } : {}));
+  const missing = await call(undefined);
+  assert.equal(missing.status, 401);
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="api.example"');
+  const expired = await call(`Bearer ${token('pyjwt_basic')}`);
+  assert.equal(expired.status, 401);
+  assert.equal(await expired.text(), 'expired\n');
+  assert.equal(
+    expired.headers.get('www-authenticate'),
+    'Bearer realm="api.example", error="invalid_token", error_description="token expired"',
+  );
+});
+
+test('a realm is a quoted-string: quotes and backslashes escaped, anything not printable ASCII refused', async () => {
+  const handler = createHandler({
+    edjwt: Edjwt.fromModule(compile(path)),
+    keys: JWKS,
+    realm: 'a "b" \\c',
+  });
+  const res = await handler(new Request('https://api.example/'));
+  assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="a \\"b\\" \\\\c"');
+  for (const realm of ['a\nb', 'a\u007fb', 'caf\u00e9', 42]) {
+    assert.throws(
+      () => createHandler({ edjwt: Edjwt.fromModule(compile(path)), keys: JWKS, realm }),
+      TypeError,
+      String(realm),
+    );
+  }
+});

@@ -46,7 +46,7 @@ test('key and policy errors throw with the reason code', async () => {
   const edjwt = await configured();
   assert.throws(
     () => edjwt.setKeys('-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMREScVpezJpGXA7rAMcrn9g\n-----END PRIVATE KEY-----\n'),
-    (e) => e instanceof EdjwtError && e.code === 'private-key' && e.reason === 24,
+    (e) => e instanceof EdjwtError && e.code === 'private-key' && e.reason === 103,
   );
   // setKeys is all or nothing.
   assert.equal(edjwt.keyCount, 0);
@@ -55,7 +55,21 @@ test('key and policy errors throw with the reason code', async () => {
   assert.throws(() => edjwt.setPolicy({ audience: new Array(17).fill('a') }), {
     code: 'invalid-argument',
   });
-  assert.throws(() => edjwt.addKeys('x'.repeat(70000)), { code: 'invalid-argument' });
+  assert.throws(() => edjwt.addKeys('x'.repeat(70000)), { code: 'invalid-argument', reason: 201 });
+});
+
+test('any audience is an explicit opt-in', async () => {
+  const edjwt = await configured();
+  const token = tokenIn(attacks, 'ok_basic');
+  // `aud` present and no audience configured (RFC 7519 §4.1.3).
+  edjwt.setPolicy({});
+  const refused = edjwt.verify(token, NOW);
+  assert.deepEqual([refused.ok, refused.code, refused.reason], [false, 'wrong-audience', 16]);
+  edjwt.setPolicy({ anyAudience: true });
+  assert.equal(edjwt.verify(token, NOW).ok, true);
+  // A configured audience is still checked.
+  edjwt.setPolicy({ anyAudience: true, audience: 'web' });
+  assert.equal(edjwt.verify(token, NOW).code, 'wrong-audience');
 });
 
 test('a token longer than the input buffer is token-too-large, as natively', async () => {

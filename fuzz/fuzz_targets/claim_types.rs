@@ -11,7 +11,7 @@ use heapless::{LinearMap, String as HString, Vec as HVec};
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq, Eq)]
 #[allow(dead_code)]
 enum Role {
     Admin,

@@ -104,8 +104,9 @@ impl Auth {
         let mut buf = [0u8; DEFAULT_MAX_TOKEN_LEN];
         let verified = verifier.verify_authorization(authorization, self.now(), &mut buf)?;
         let prefix = if scoped {
-            // Only used when the payload has `\` escapes (`"projects\/alpha\/"` from PHP).
-            let mut scratch = [0u8; DEFAULT_MAX_TOKEN_LEN];
+            // Only used when the payload has `\` escapes (`"projects\/alpha\/"` from PHP);
+            // `scratch_len` of the longest accepted token suffices for any payload.
+            let mut scratch = [0u8; edjwt::scratch_len(DEFAULT_MAX_TOKEN_LEN)];
             let scope: Scope<'_> = verified.deserialize_claims(&mut scratch)?;
             Some(scope.prefix.into_owned())
         } else {

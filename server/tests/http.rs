@@ -98,6 +98,9 @@ fn every_status_path_with_openssl_keys_and_tokens() {
         ("number-prefix", key.sign(HEADER, &claims(&[("prefix", Some("42"))]))),
         // PHP's json_encode escapes `/`: deserialize_claims decodes it into scratch.
         ("escaped-prefix", key.sign(HEADER, &claims(&[("prefix", Some(r#""projects\/alpha\/""#))]))),
+        // Thousands of escapes in a member nobody reads: the claims scratch is sized by
+        // `edjwt::scratch_len`, so a valid token is never a 500.
+        ("escape-heavy", key.sign(HEADER, &claims(&[("prefix", Some(r#""projects\/alpha\/""#)), ("note", Some(&format!(r#""{}""#, "\\n".repeat(2750))))]))),
     ];
     let token = |name: &str| tokens.iter().find(|(n, _)| *n == name).unwrap().1.clone();
     let auth = |name: &str| Some(bearer(&token(name)));
@@ -128,6 +131,7 @@ fn every_status_path_with_openssl_keys_and_tokens() {
         Case { name: "no prefix claim", path: "/api/resources/projects/alpha/run-1", authorization: auth("no-prefix"), status: 401, challenge: Some(MISSING_CLAIM), reason: Some("missing-claim") },
         Case { name: "prefix not a string", path: "/api/resources/projects/alpha/run-1", authorization: auth("number-prefix"), status: 401, challenge: Some(challenge("invalid-claim")), reason: Some("invalid-claim") },
         Case { name: "PHP-escaped prefix", path: "/api/resources/projects/alpha/run-1", authorization: auth("escaped-prefix"), status: 200, challenge: None, reason: None },
+        Case { name: "escape-heavy payload", path: "/api/resources/projects/alpha/run-1", authorization: auth("escape-heavy"), status: 200, challenge: None, reason: None },
         Case { name: "PHP-escaped prefix, outside", path: "/api/resources/projects/beta/run-1", authorization: auth("escaped-prefix"), status: 403, challenge: Some(INSUFFICIENT_SCOPE), reason: Some("outside-prefix") },
         Case { name: "expired on a scoped route", path: "/api/resources/projects/alpha/run-1", authorization: auth("expired"), status: 401, challenge: Some(EXPIRED), reason: Some("expired") },
         Case { name: "no token on a scoped route", path: "/api/resources/projects/alpha/run-1", authorization: None, status: 401, challenge: Some(BARE), reason: Some("missing-token") },

@@ -377,9 +377,12 @@ static void check_arguments(const char *root, vector *v, size_t n) {
     rc = edjwt_verifier_init(&v2, 16, RFC8037_JWK, strlen(RFC8037_JWK), NULL);
     CHECK(rc == EDJWT_ERR_INVALID_ARGUMENT, "memory too small");
 
-    /* Two PEM keys for rotation, the default policy (no iss/aud, exp required). */
+    /* Two PEM keys for rotation, no iss/aud checked (any audience), exp required. */
     char *pem1 = read_file(root, "tests/fixtures/interop/key1.public.pem", &len);
-    rc = edjwt_verifier_init(&v2, sizeof v2, pem1, len, NULL);
+    edjwt_policy any_audience;
+    edjwt_policy_init(&any_audience);
+    any_audience.flags = EDJWT_POLICY_ANY_AUDIENCE;
+    rc = edjwt_verifier_init(&v2, sizeof v2, pem1, len, &any_audience);
     free(pem1);
     CHECK(rc == EDJWT_OK, "pem init: %s", edjwt_reason_code(rc));
     size_t added = 0;
