@@ -8,16 +8,23 @@
 #   bash mutants.sh                          # the files below
 #   bash mutants.sh src/policy.rs            # other files
 #   SHARD=1/4 bash mutants.sh src/json.rs    # a quarter of them (cargo-mutants --shard)
+#   bash mutants.sh src/json.rs --iterate    # only the mutants the last run did not catch
 #
 # Results in target/mutants/mutants.out/ (caught.txt, missed.txt, unviable.txt, timeout.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v cargo-mutants >/dev/null || cargo install --locked cargo-mutants
-files=("$@")
+files=()
+args=()
+for arg in "$@"; do
+    case "$arg" in
+        -*) args+=("$arg") ;; # a cargo-mutants option, e.g. --iterate
+        *) files+=("$arg") ;;
+    esac
+done
 if [[ ${#files[@]} -eq 0 ]]; then
     files=(src/bearer.rs src/header.rs src/compact.rs src/numeric_date.rs)
 fi
-args=()
 for file in "${files[@]}"; do
     args+=(--file "$file")
 done
