@@ -36,8 +36,11 @@ if [ -n "$bin_version" ] && [ "$bin_version" != "$dev_version" ]; then
     exit 1
 fi
 
-# EDJWT_CAPI_FEATURES=dalek: the core's ed25519-dalek backend (see nginx/README.md, Load).
-cargo build --release -p edjwt-capi ${EDJWT_CAPI_FEATURES:+--features "$EDJWT_CAPI_FEATURES"}
+# The C ABI's default backend is ed25519-dalek; EDJWT_CAPI_BACKEND=compact builds it on
+# ed25519-compact (see nginx/README.md, Load). EDJWT_CAPI_FEATURES adds features.
+capi_args=()
+[ "${EDJWT_CAPI_BACKEND:-}" = compact ] && capi_args+=(--no-default-features)
+cargo build --release -p edjwt-capi "${capi_args[@]}" ${EDJWT_CAPI_FEATURES:+--features "$EDJWT_CAPI_FEATURES"}
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 export EDJWT_CAPI_LIB="$target/release/libedjwt_c.a"

@@ -3,7 +3,7 @@
 # (a valid token, then a forged one) and with --no-auth. Not part of CI's pass/fail.
 #
 #   bash server/load.sh [DURATION]        # default 10s per run; CONNS=16 THREADS=1
-#   FEATURES=dalek bash server/load.sh    # with the core's ed25519-dalek backend
+#   BACKEND=compact bash server/load.sh   # on ed25519-compact instead of the default dalek
 #
 # Uses Debian's wrk (installed with apt-get when missing) and the release build. Traffic
 # goes to 127.0.0.1 only, and each run stops after DURATION.
@@ -16,7 +16,10 @@ threads="${THREADS:-1}"
 if ! command -v wrk >/dev/null; then
     apt-get update -qq && apt-get install -y -qq wrk
 fi
-cargo build -q --release -p edjwt-server-example --features "${FEATURES:-}"
+backend="${BACKEND:-dalek}"
+backend_args=()
+[ "$backend" = compact ] && backend_args=(--no-default-features)
+cargo build -q --release -p edjwt-server-example "${backend_args[@]}"
 bin="${CARGO_TARGET_DIR:-target}/release/edjwt-server-example"
 
 tmp="$(mktemp -d)"
@@ -81,6 +84,6 @@ start --no-auth
 run "auth off (--no-auth)" '<valid>' "$token"
 stop
 
-printf '\n=== requests/s on GET /api/whoami (%s cores; features: %s; load average before the runs: %s)\n' \
-    "$(nproc)" "${FEATURES:-none}" "$load_before"
+printf '\n=== requests/s on GET /api/whoami (%s cores; backend: %s; load average before the runs: %s)\n' \
+    "$(nproc)" "$backend" "$load_before"
 cat "$tmp/summary"

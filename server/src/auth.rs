@@ -1,22 +1,20 @@
-//! Bearer authentication with edjwt: extractors that hand handlers verified claims, and the
-//! RFC 6750 responses for requests that do not get that far.
+//! Bearer authentication with `edjwt-tower`: the layers that verify every API request,
+//! the extractors handlers use, the 403 for a resource outside a token's prefix, and the
+//! Prometheus text of the layers' counters.
 
-use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use edjwt::{Error, KeySet, Policy, Verifier, DEFAULT_MAX_TOKEN_LEN};
+use edjwt::Policy;
+use edjwt_tower::{Claims, EdjwtLayer, KeyStore, Stats, VerifiedToken};
 use serde::Deserialize;
-use tracing::{debug, error};
-
-/// Most keys one server trusts at once (current and next key of a rotation, a few
-/// environments); each costs at most one signature check per token.
-pub const MAX_KEYS: usize = 16;
+use tracing::debug;
 
 /// The custom claim that limits which resource ids a token may touch.
 pub const PREFIX_CLAIM: &str = "prefix";
@@ -25,137 +23,66 @@ pub const PREFIX_CLAIM: &str = "prefix";
 /// is `missing-claim` (401) before any handler runs.
 const SCOPED_CLAIMS: &[&str] = &[PREFIX_CLAIM];
 
-/// Where `now` comes from.
-#[derive(Clone, Copy, Debug)]
-pub enum Clock {
-    /// `edjwt::now()`, the system clock.
-    System,
-    /// A fixed time (the hidden `--danger-fixed-now` testing flag): replays tokens minted at
-    /// a known time, such as the committed interop fixtures.
-    Fixed(u64),
+/// The `prefix` claim, owned (`"projects\/alpha\/"` from PHP arrives unescaped). A
+/// `prefix` that is not a string is `invalid-claim` (401).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Scope {
+    /// Resource ids this token may touch start with it; empty allows every id.
+    pub prefix: String,
 }
 
-/// The server's verification setup, built once at start-up.
-#[derive(Debug)]
-pub struct Auth {
-    keys: KeySet<MAX_KEYS>,
-    issuer: Option<String>,
-    audience: Option<String>,
-    any_audience: bool,
-    leeway: u64,
-    clock: Clock,
-}
-
-impl Auth {
-    /// Trusts `keys`; `issuer`/`audience`, when given, must match the token's `iss`/`aud`.
-    /// Without an audience a token carrying `aud` is refused unless `any_audience`.
-    pub fn new(
-        keys: KeySet<MAX_KEYS>,
-        issuer: Option<String>,
-        audience: Option<String>,
-        any_audience: bool,
-        leeway: u64,
-        clock: Clock,
-    ) -> Self {
-        Auth {
-            keys,
-            issuer,
-            audience,
-            any_audience,
-            leeway,
-            clock,
-        }
-    }
-
-    /// The base policy: `exp` required, the leeway, the expected issuer and audience.
-    fn policy(&self) -> Policy<'_> {
-        let mut policy = Policy::new().leeway(self.leeway);
-        if let Some(issuer) = &self.issuer {
-            policy = policy.issuer(issuer);
-        }
-        if let Some(audience) = &self.audience {
-            policy = policy.audience(audience);
-        }
-        if self.any_audience {
-            policy = policy.any_audience();
-        }
-        policy
-    }
-
-    fn now(&self) -> u64 {
-        match self.clock {
-            Clock::System => edjwt::now(),
-            Clock::Fixed(now) => now,
-        }
-    }
-
-    /// Verifies the value of an `Authorization` header (`None`: the request has none).
-    /// With `scoped`, the token must also carry a string `prefix` claim.
-    ///
-    /// Synchronous on purpose: the decode buffers live on the worker thread's stack for the
-    /// duration of one call, never in a future's state, and nothing is allocated until the
-    /// token verified.
-    pub fn verify(&self, authorization: Option<&str>, scoped: bool) -> Result<Claims, Error> {
-        let mut policy = self.policy();
-        if scoped {
-            policy = policy.require_claims(SCOPED_CLAIMS);
-        }
-        let verifier = Verifier::new(&self.keys, policy);
-        let mut buf = [0u8; DEFAULT_MAX_TOKEN_LEN];
-        let verified = verifier.verify_authorization(authorization, self.now(), &mut buf)?;
-        let prefix = if scoped {
-            // Only used when the payload has `\` escapes (`"projects\/alpha\/"` from PHP);
-            // `scratch_len` of the longest accepted token suffices for any payload.
-            let mut scratch = [0u8; edjwt::scratch_len(DEFAULT_MAX_TOKEN_LEN)];
-            let scope: Scope<'_> = verified.deserialize_claims(&mut scratch)?;
-            Some(scope.prefix.into_owned())
-        } else {
-            None
-        };
-        Ok(Claims {
-            subject: verified.claims().subject().map(|s| s.to_string()),
-            json: verified.payload().to_owned(),
-            prefix,
-        })
-    }
-}
-
-/// The custom claim, borrowed from the verified payload when it has no escapes.
-#[derive(Deserialize)]
-struct Scope<'a> {
-    #[serde(borrow)]
-    prefix: Cow<'a, str>,
-}
-
-/// What a handler gets from a verified token.
+/// The two layers: every API route needs a valid token; the scoped routes also a `prefix`.
 #[derive(Clone, Debug)]
-pub struct Claims {
-    /// `sub`, unescaped.
-    pub subject: Option<String>,
-    /// The claims set JSON exactly as signed (strict JSON, already validated).
-    pub json: String,
-    /// The `prefix` claim (scoped routes only).
-    pub prefix: Option<String>,
+pub struct Layers {
+    /// `/api/whoami`.
+    pub any: EdjwtLayer,
+    /// `/api/resources/...`, `/api/workflows`.
+    pub scoped: EdjwtLayer<Scope>,
+}
+
+impl Layers {
+    /// Both layers over one key store (so one reload serves both), each with its own
+    /// verified-token cache.
+    pub fn new(store: &Arc<KeyStore>, policy: Policy<'static>, clock: Option<u64>) -> Self {
+        let builder = || {
+            let builder = EdjwtLayer::builder(Arc::clone(store));
+            match clock {
+                Some(now) => builder.clock(move || now),
+                None => builder,
+            }
+        };
+        Layers {
+            any: builder().policy(policy).build(),
+            scoped: builder()
+                .policy(policy.require_claims(SCOPED_CLAIMS))
+                .claims::<Scope>()
+                .build(),
+        }
+    }
 }
 
 /// Shared by every request.
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// `None` with `--no-auth` (the load comparison): every request is anonymous.
-    pub auth: Option<Arc<Auth>>,
+    pub auth: Option<Layers>,
 }
 
-/// Extractor: the request carried a valid bearer token. Handlers that take it never run
-/// for a request without one.
+/// Extractor: the request carried a valid bearer token (or auth is off).
 #[derive(Clone, Debug)]
-pub struct VerifiedClaims(pub Claims);
+pub struct VerifiedClaims {
+    /// `sub`, unescaped.
+    pub subject: Option<String>,
+    /// The claims set JSON exactly as signed (`{}` without auth).
+    pub json: String,
+}
 
 /// Extractor: a valid bearer token that also carries a `prefix` claim, the resource ids it
 /// may touch. [`Scoped::allows`] checks an id.
 #[derive(Clone, Debug)]
 pub struct Scoped {
-    /// The verified claims.
-    pub claims: Claims,
+    /// `sub`, if any.
+    pub subject: Option<String>,
     /// The `prefix` claim; empty allows every id.
     pub prefix: String,
 }
@@ -168,110 +95,61 @@ impl Scoped {
     }
 }
 
-impl FromRequestParts<AppState> for VerifiedClaims {
-    type Rejection = AuthRejection;
+/// The layer put a [`VerifiedToken`] into every request it let through; without auth the
+/// request is anonymous. A route with auth on but without the layer is a 500, never open.
+fn verified(parts: &Parts, state: &AppState) -> Result<Option<VerifiedToken>, StatusCode> {
+    match (&state.auth, parts.extensions.get::<VerifiedToken>()) {
+        (None, _) => Ok(None),
+        (Some(_), Some(token)) => {
+            debug!(
+                method = %parts.method,
+                path = parts.uri.path(),
+                sub = token.subject().unwrap_or(""),
+                kid = token.kid(),
+                "bearer token accepted"
+            );
+            Ok(Some(token.clone()))
+        }
+        (Some(_), None) => Err(StatusCode::INTERNAL_SERVER_ERROR),
+    }
+}
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        authenticate(parts, state, false).map(VerifiedClaims)
+impl FromRequestParts<AppState> for VerifiedClaims {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StatusCode> {
+        Ok(match verified(parts, state)? {
+            Some(token) => VerifiedClaims {
+                subject: token.subject().map(str::to_owned),
+                json: token.claims_json().to_owned(),
+            },
+            None => VerifiedClaims {
+                subject: None,
+                json: "{}".to_owned(),
+            },
+        })
     }
 }
 
 impl FromRequestParts<AppState> for Scoped {
-    type Rejection = AuthRejection;
+    type Rejection = StatusCode;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let claims = authenticate(parts, state, true)?;
-        let prefix = claims.prefix.clone().unwrap_or_default();
-        Ok(Scoped { claims, prefix })
-    }
-}
-
-fn authenticate(parts: &Parts, state: &AppState, scoped: bool) -> Result<Claims, AuthRejection> {
-    let Some(auth) = &state.auth else {
-        return Ok(anonymous(scoped));
-    };
-    let result = authorization(parts).and_then(|value| auth.verify(value, scoped));
-    match result {
-        Ok(claims) => {
-            debug!(
-                method = %parts.method,
-                path = parts.uri.path(),
-                sub = claims.subject.as_deref().unwrap_or(""),
-                "bearer token accepted"
-            );
-            Ok(claims)
-        }
-        Err(reason) => {
-            // The reason code only: never the token, nor anything read from it.
-            if reason.http_status() == 401 {
-                debug!(
-                    method = %parts.method,
-                    path = parts.uri.path(),
-                    reason = reason.code(),
-                    "bearer token rejected"
-                );
-            } else {
-                error!(
-                    method = %parts.method,
-                    path = parts.uri.path(),
-                    reason = reason.code(),
-                    "token verification failed on the server side"
-                );
-            }
-            Err(AuthRejection(reason))
-        }
-    }
-}
-
-/// The identity every request has with `--no-auth`.
-fn anonymous(scoped: bool) -> Claims {
-    Claims {
-        subject: None,
-        json: "{}".to_owned(),
-        prefix: scoped.then(String::new),
-    }
-}
-
-/// The `Authorization` value. RFC 9110 §11.6.2 defines it as a single credentials value,
-/// so a request with several is malformed; so is one that is not visible ASCII.
-fn authorization(parts: &Parts) -> Result<Option<&str>, Error> {
-    let mut values = parts.headers.get_all(AUTHORIZATION).iter();
-    let Some(value) = values.next() else {
-        return Ok(None);
-    };
-    if values.next().is_some() {
-        return Err(Error::Malformed);
-    }
-    value.to_str().map(Some).map_err(|_| Error::Malformed)
-}
-
-/// A request without a valid token: the status edjwt gives (401, or 500 for the server's
-/// own errors) with the RFC 6750 challenge, and the reason code in a small JSON body.
-#[derive(Debug)]
-pub struct AuthRejection(pub Error);
-
-impl IntoResponse for AuthRejection {
-    fn into_response(self) -> Response {
-        let reason = self.0;
-        let status =
-            StatusCode::from_u16(reason.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = Json(serde_json::json!({
-            "error": reason.code(),
-            "message": reason.message(),
-        }));
-        let mut response = (status, body).into_response();
-        if let Some(challenge) = reason.www_authenticate() {
-            response
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-        }
-        response
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, StatusCode> {
+        let Some(token) = verified(parts, state)? else {
+            return Ok(Scoped {
+                subject: None,
+                prefix: String::new(),
+            });
+        };
+        let Claims(scope) = parts
+            .extensions
+            .get::<Claims<Scope>>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)?;
+        Ok(Scoped {
+            subject: token.subject().map(str::to_owned),
+            prefix: scope.prefix,
+        })
     }
 }
 
@@ -302,3 +180,71 @@ pub fn outside_prefix(method: &str, id: &str) -> Response {
 /// The challenge of a 403 answer.
 pub const INSUFFICIENT_SCOPE: &str =
     r#"Bearer error="insufficient_scope", error_description="resource outside the token's prefix""#;
+
+/// The Prometheus text exposition (version 0.0.4) of both layers' counters, summed.
+pub fn prometheus(layers: &Layers, store: &KeyStore) -> String {
+    let (any, scoped) = (layers.any.stats(), layers.scoped.stats());
+    let both = |f: fn(&Stats) -> u64| f(&any).saturating_add(f(&scoped));
+    let mut text = String::new();
+    let mut counter = |name: &str, help: &str, samples: &[(Option<&str>, u64)]| {
+        let _ = writeln!(text, "# HELP {name} {help}\n# TYPE {name} counter");
+        for (label, value) in samples {
+            match label {
+                Some(reason) => {
+                    let _ = writeln!(text, "{name}{{reason=\"{reason}\"}} {value}");
+                }
+                None => {
+                    let _ = writeln!(text, "{name} {value}");
+                }
+            }
+        }
+    };
+    let rejected: Vec<(Option<&str>, u64)> = any
+        .rejected
+        .iter()
+        .zip(&scoped.rejected)
+        .map(|((error, a), (_, b))| (Some(error.code()), a.saturating_add(*b)))
+        .collect();
+    counter(
+        "edjwt_requests_rejected_total",
+        "Requests rejected by edjwt, by reason code.",
+        &rejected,
+    );
+    counter(
+        "edjwt_requests_accepted_total",
+        "Requests whose bearer token verified.",
+        &[(None, both(|s| s.accepted))],
+    );
+    counter(
+        "edjwt_cache_hits_total",
+        "Tokens served from the verified-token cache.",
+        &[(None, both(|s| s.cache.hits))],
+    );
+    counter(
+        "edjwt_cache_misses_total",
+        "Tokens verified in full.",
+        &[(None, both(|s| s.cache.misses))],
+    );
+    let keys = store.counters();
+    counter(
+        "edjwt_key_reloads_total",
+        "Key sets loaded from files or JWKS URLs.",
+        &[(None, keys.reloads)],
+    );
+    counter(
+        "edjwt_key_reload_failures_total",
+        "Key file reloads that failed (the last good keys stayed).",
+        &[(None, keys.reload_failures)],
+    );
+    counter(
+        "edjwt_jwks_fetches_total",
+        "JWKS documents fetched.",
+        &[(None, keys.fetches)],
+    );
+    counter(
+        "edjwt_jwks_fetch_failures_total",
+        "JWKS fetches that failed (the last good keys stayed).",
+        &[(None, keys.fetch_failures)],
+    );
+    text
+}

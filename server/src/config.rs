@@ -41,9 +41,13 @@ impl Cli {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Public key file: `PUBLIC KEY` PEM (`openssl pkey -pubout`), DER, JWK or JWKS.
-    /// Repeat for rotation.
+    /// Repeat for rotation. Reloaded on SIGHUP and when a file changes.
     #[arg(long = "auth-publickey", value_name = "FILE")]
     pub auth_publickey: Vec<PathBuf>,
+    /// JWKS URL (an identity provider's keys), fetched at start and refreshed; alone or
+    /// with --auth-publickey.
+    #[arg(long = "auth-jwks-url", value_name = "URL")]
+    pub auth_jwks_url: Option<String>,
     /// Expected `iss`: tokens from any other issuer, or without `iss`, get 401.
     #[arg(long, value_name = "ISSUER")]
     pub iss: Option<String>,
@@ -58,7 +62,7 @@ pub struct ServeArgs {
     /// Clock-skew allowance for `exp`, `nbf` and `iat`, in seconds [default: 60].
     #[arg(long, value_name = "SECONDS")]
     pub leeway: Option<u64>,
-    /// TOML file with an `[auth]` table: `publickey`, `iss`, `aud`, `any_audience`,
+    /// TOML file with an `[auth]` table: `publickey`, `jwks_url`, `iss`, `aud`, `any_audience`,
     /// `leeway`. Flags win.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -67,7 +71,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Serve the API without authentication (only for comparing load with auth off).
-    #[arg(long, conflicts_with_all = ["auth_publickey", "iss", "aud", "any_audience", "config"])]
+    #[arg(long, conflicts_with_all = ["auth_publickey", "auth_jwks_url", "iss", "aud", "any_audience", "config"])]
     pub no_auth: bool,
     /// Testing only: use this fixed time (seconds since the epoch) instead of the clock,
     /// to replay tokens minted at a known time.
@@ -89,6 +93,7 @@ pub struct ConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct AuthSection {
     pub publickey: Option<PathBuf>,
+    pub jwks_url: Option<String>,
     pub iss: Option<String>,
     pub aud: Option<String>,
     pub any_audience: Option<bool>,
@@ -99,6 +104,7 @@ pub struct AuthSection {
 #[derive(Debug)]
 pub struct AuthSettings {
     pub keys: Vec<PathBuf>,
+    pub jwks_url: Option<String>,
     pub iss: Option<String>,
     pub aud: Option<String>,
     pub any_audience: bool,
@@ -130,15 +136,17 @@ impl ServeArgs {
         } else {
             self.auth_publickey.clone()
         };
-        if keys.is_empty() {
+        let jwks_url = self.auth_jwks_url.clone().or(file.auth.jwks_url);
+        if keys.is_empty() && jwks_url.is_none() {
             return Err(
-                "no public key: pass --auth-publickey FILE (or [auth] publickey in --config), \
-                 or --no-auth"
+                "no public key: pass --auth-publickey FILE or --auth-jwks-url URL (or [auth] \
+                 publickey / jwks_url in --config), or --no-auth"
                     .to_owned(),
             );
         }
         Ok(AuthSettings {
             keys,
+            jwks_url,
             iss: self.iss.clone().or(file.auth.iss),
             aud: self.aud.clone().or(file.auth.aud),
             any_audience: self.any_audience || file.auth.any_audience.unwrap_or(false),

@@ -1,5 +1,6 @@
 //! An HTTP API server whose routes are protected by edjwt, started like the reference
-//! deployment: `edjwt-server-example [serve] --auth-publickey public.pem [--iss I] [--aud A]`.
+//! deployment: `edjwt-server-example [serve] --auth-publickey public.pem [--iss I] [--aud A]`,
+//! built on the `edjwt-tower` layer.
 //!
 //! See `server/README.md` for the routes and the status of each rejection.
 
@@ -7,28 +8,20 @@ mod auth;
 mod config;
 mod routes;
 
+use clap::Parser;
+use edjwt::Policy;
+use edjwt_tower::{FileSource, JwksSource, KeyStore};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
-
-use clap::Parser;
-use edjwt::KeySet;
 use tracing::{info, warn};
 use tracing_subscriber::EnvFilter;
 
-use crate::auth::{AppState, Auth, Clock, MAX_KEYS};
+use crate::auth::{AppState, Layers};
 use crate::config::{Cli, ServeArgs};
 
 fn main() -> ExitCode {
     let args = Cli::parse().into_serve_args();
     init_logging();
-    let state = match app_state(&args) {
-        Ok(state) => state,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -37,6 +30,13 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
             return ExitCode::FAILURE;
+        }
+    };
+    let state = match runtime.block_on(app_state(&args)) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
         }
     };
     match runtime.block_on(serve(&args, state)) {
@@ -59,33 +59,34 @@ fn init_logging() {
         .init();
 }
 
-/// Loads the keys (at start-up, so a bad key file stops the server before it listens).
-fn app_state(args: &ServeArgs) -> Result<AppState, String> {
+/// Loads the keys and starts watching them (at start-up, so a bad key file or an
+/// unreachable JWKS URL stops the server before it listens).
+async fn app_state(args: &ServeArgs) -> Result<AppState, String> {
     if args.no_auth {
         warn!("--no-auth: every API route is open (load comparison only)");
         return Ok(AppState { auth: None });
     }
     let settings = args.auth_settings()?;
-    let mut keys = KeySet::<MAX_KEYS>::new();
-    for path in &settings.keys {
-        keys.add_file(path).map_err(|e| {
-            // The key error's stable code when it is one (`private-key`, `weak-key`, ...).
-            let code = e
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<edjwt::Error>())
-                .map_or_else(String::new, |k| format!(" ({})", k.code()));
-            format!("cannot load key {}: {e}{code}", path.display())
-        })?;
+    let store = KeyStore::new();
+    if !settings.keys.is_empty() {
+        // Runs for the life of the server: SIGHUP and file changes reload the files.
+        let _watcher = FileSource::new(&settings.keys)
+            .start(&store)
+            .map_err(|e| format!("cannot load key {e}"))?;
     }
-    let clock = match args.danger_fixed_now {
-        Some(now) => {
-            warn!(now, "--danger-fixed-now: the clock is fixed (testing only)");
-            Clock::Fixed(now)
-        }
-        None => Clock::System,
-    };
+    if let Some(url) = &settings.jwks_url {
+        let _watcher = JwksSource::new(url.as_str())
+            .start(&store)
+            .await
+            .map_err(|e| format!("cannot fetch keys from {e}"))?;
+    }
+    if let Some(now) = args.danger_fixed_now {
+        warn!(now, "--danger-fixed-now: the clock is fixed (testing only)");
+    }
     info!(
-        keys = keys.len(),
+        keys = store.len(),
+        files = settings.keys.len(),
+        jwks_url = settings.jwks_url.as_deref().unwrap_or("(none)"),
         iss = settings.iss.as_deref().unwrap_or("(any)"),
         aud = settings.aud.as_deref().unwrap_or(if settings.any_audience {
             "(any)"
@@ -95,16 +96,20 @@ fn app_state(args: &ServeArgs) -> Result<AppState, String> {
         leeway = settings.leeway,
         "edjwt bearer authentication on"
     );
-    let auth = Auth::new(
-        keys,
-        settings.iss,
-        settings.aud,
-        settings.any_audience,
-        settings.leeway,
-        clock,
-    );
+    // The policy borrows its strings for the life of the layers, which is the life of the
+    // process: leaked once at start-up.
+    let mut policy = Policy::new().leeway(settings.leeway);
+    if let Some(issuer) = settings.iss {
+        policy = policy.issuer(String::leak(issuer));
+    }
+    if let Some(audience) = settings.aud {
+        policy = policy.audience(String::leak(audience));
+    }
+    if settings.any_audience {
+        policy = policy.any_audience();
+    }
     Ok(AppState {
-        auth: Some(Arc::new(auth)),
+        auth: Some(Layers::new(&store, policy, args.danger_fixed_now)),
     })
 }
 

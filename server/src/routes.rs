@@ -1,6 +1,7 @@
 //! The routes: a health check, then API routes that only run for a verified token.
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -8,16 +9,41 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::auth::{outside_prefix, AppState, Claims, Scoped, VerifiedClaims};
+use crate::auth::{outside_prefix, prometheus, AppState, Scoped, VerifiedClaims};
 
-/// Every route of the example.
+/// Every route of the example. The API routes sit behind the edjwt layers: a request
+/// without a valid token is answered by the layer, before the path, the body or the
+/// handler is looked at.
 pub fn router(state: AppState) -> Router {
+    let mut any = Router::new().route("/api/whoami", get(whoami));
+    let mut scoped = Router::new()
+        .route("/api/resources/{*id}", get(resource))
+        .route("/api/workflows", post(create_workflow));
+    if let Some(layers) = &state.auth {
+        any = any.route_layer(layers.any.clone());
+        scoped = scoped.route_layer(layers.scoped.clone());
+    }
     Router::new()
         .route("/health", get(health))
-        .route("/api/whoami", get(whoami))
-        .route("/api/resources/{*id}", get(resource))
-        .route("/api/workflows", post(create_workflow))
+        .route("/metrics", get(metrics))
+        .merge(any)
+        .merge(scoped)
         .with_state(state)
+}
+
+/// `GET /metrics`: the authentication counters in the Prometheus text format, no
+/// authentication (scrapers reach it from the operator's network).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let text = state
+        .auth
+        .as_ref()
+        .map(|layers| prometheus(layers, layers.any.key_store()))
+        .unwrap_or_default();
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+        .into_response()
 }
 
 /// `GET /health`: no authentication.
@@ -32,7 +58,7 @@ struct WhoAmI<'a> {
 }
 
 /// `GET /api/whoami`: any valid token; answers its `sub` and its verified claims.
-async fn whoami(VerifiedClaims(claims): VerifiedClaims) -> Response {
+async fn whoami(claims: VerifiedClaims) -> Response {
     with_claims_json(&claims, |raw| {
         Json(WhoAmI {
             sub: claims.subject.as_deref(),
@@ -62,7 +88,7 @@ async fn resource(scope: Scoped, Path(id): Path<String>) -> Response {
     }
     Json(Resource {
         id: &id,
-        sub: scope.claims.subject.as_deref(),
+        sub: scope.subject.as_deref(),
         prefix: &scope.prefix,
     })
     .into_response()
@@ -87,7 +113,7 @@ async fn create_workflow(scope: Scoped, Json(new): Json<NewWorkflow>) -> Respons
         StatusCode::CREATED,
         Json(serde_json::json!({
             "id": new.id,
-            "created_by": scope.claims.subject,
+            "created_by": scope.subject,
         })),
     )
         .into_response()
@@ -115,7 +141,10 @@ fn bad_id() -> Response {
 }
 
 /// The verified claims JSON as a raw JSON value (embedded as is, not re-serialized).
-fn with_claims_json(claims: &Claims, respond: impl FnOnce(&RawValue) -> Response) -> Response {
+fn with_claims_json(
+    claims: &VerifiedClaims,
+    respond: impl FnOnce(&RawValue) -> Response,
+) -> Response {
     match RawValue::from_string(claims.json.clone()) {
         Ok(raw) => respond(&raw),
         // Unreachable for a payload edjwt validated as strict JSON.

@@ -36,6 +36,9 @@ fn main() {
     if args[1] == "paired" {
         return paired(&args[2], args[3].parse().unwrap());
     }
+    if args[1] == "backend" {
+        return println!("{}", dalek_backend());
+    }
     let (lib, case, n) = (
         args[1].as_str(),
         args[2].as_str(),
@@ -59,11 +62,18 @@ fn main() {
             let r = raw::Raw::new(f.public_key, &token);
             Box::new(move |_| r.verify())
         }
-        "raw-ed25519-dalek" => {
+        // ed25519-dalek 3's `verify` (cofactorless, no check of R's order: what jsonwebtoken
+        // calls) and `verify_strict` (which also decodes R to reject small order).
+        "raw-ed25519-dalek" | "raw-ed25519-dalek-strict" => {
+            use ed25519_dalek::Verifier as _;
             let (input, sig) = edjwt_bench::split_signature(&token);
             let key = ed25519_dalek::VerifyingKey::from_bytes(&f.public_key).unwrap();
             let sig = ed25519_dalek::Signature::from_bytes(&sig);
-            Box::new(move |_| key.verify_strict(&input, &sig).is_ok())
+            if lib == "raw-ed25519-dalek" {
+                Box::new(move |_| key.verify(&input, &sig).is_ok())
+            } else {
+                Box::new(move |_| key.verify_strict(&input, &sig).is_ok())
+            }
         }
         "edjwt" => {
             let keys = edjwt_lib::keys::<1>(f.public_key, 1);
@@ -136,6 +146,34 @@ fn main() {
     );
 }
 
+/// `measure backend`: the curve25519-dalek backend that runs in this process. curve25519-dalek
+/// 5 compiles its AVX-512 IFMA backend only when the build enables the `avx512ifma` and
+/// `avx512vl` target features (`-C target-cpu=native` on such a CPU) and Rust is 1.89 or
+/// later, its AVX2 backend on every x86-64 build; each call then takes IFMA if compiled in
+/// and the CPU has it, else AVX2 if the CPU has it, else the serial 64-bit code (its
+/// `build.rs` and `get_selected_backend` in `src/backend.rs`). The bench crate is built
+/// with the same flags as its dependencies, so its own `cfg!` answers for them. Under
+/// valgrind the CPU is valgrind's, which reports AVX2 but not AVX-512.
+fn dalek_backend() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let ifma_built = cfg!(all(
+            target_feature = "avx512ifma",
+            target_feature = "avx512vl"
+        ));
+        if ifma_built
+            && std::is_x86_feature_detected!("avx512ifma")
+            && std::is_x86_feature_detected!("avx512vl")
+        {
+            return "avx512ifma";
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            return "avx2";
+        }
+    }
+    "serial"
+}
+
 /// `measure paired BASELINE ROUNDS`: interleaves batches of edjwt and BASELINE verifies of
 /// the typical token and prints the median of the per-round time ratios (noise on a busy
 /// machine hits both sides of a pair alike).
@@ -151,7 +189,13 @@ fn paired(baseline: &str, rounds: usize) {
     let mut buf = [0u8; 8192];
     let mut base: Box<dyn FnMut() -> bool> = match baseline {
         "raw-ed25519-compact" => Box::new(|| raw.verify()),
-        "raw-ed25519-dalek" => Box::new(|| dalek_key.verify_strict(&input, &dalek_sig).is_ok()),
+        "raw-ed25519-dalek" => Box::new(|| {
+            use ed25519_dalek::Verifier as _;
+            dalek_key.verify(&input, &dalek_sig).is_ok()
+        }),
+        "raw-ed25519-dalek-strict" => {
+            Box::new(|| dalek_key.verify_strict(&input, &dalek_sig).is_ok())
+        }
         other => {
             let mut run = edjwt_bench::peers::runner(other, &f);
             let token = f.typical.clone();
@@ -178,6 +222,8 @@ fn paired(baseline: &str, rounds: usize) {
         t.elapsed().as_secs_f64()
     };
     let mut ratios = Vec::with_capacity(rounds);
+    let (mut edjwt_times, mut base_times) =
+        (Vec::with_capacity(rounds), Vec::with_capacity(rounds));
     for round in 0..rounds {
         // Alternate which side runs first, so that neither always follows the other
         // (cache, branch predictor and clock-frequency effects of the previous batch).
@@ -189,10 +235,18 @@ fn paired(baseline: &str, rounds: usize) {
             (base_batch(), e)
         };
         ratios.push(e / b);
+        edjwt_times.push(e);
+        base_times.push(b);
     }
-    ratios.sort_by(f64::total_cmp);
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[rounds / 2]
+    };
+    let per_verify_us = 1e6 / BATCH as f64;
     println!(
-        "edjwt/{baseline} paired median time ratio {:.4}",
-        ratios[rounds / 2]
+        "edjwt/{baseline} paired median time ratio {:.4} edjwt_us={:.2} baseline_us={:.2}",
+        median(&mut ratios),
+        median(&mut edjwt_times) * per_verify_us,
+        median(&mut base_times) * per_verify_us
     );
 }

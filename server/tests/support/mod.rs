@@ -185,6 +185,11 @@ impl Server {
         Ok(Server { child, addr, logs })
     }
 
+    /// The server's process id (to send it signals).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().clone()
     }
