@@ -4,8 +4,10 @@
 #
 #   bash embedded/run.sh            # CI: the vector suites with both backends (each must print
 #                                   # "N passed, 0 failed" and exit 0), the minimal firmware,
-#                                   # the measuring firmware. About 110 s from a cold cargo
-#                                   # cache on the shared 2-core machine, 10 s warm.
+#                                   # the measuring firmware. Measured on the shared 2-core
+#                                   # machine: 90 s with one backend's build fresh, under 10 s
+#                                   # with both built; a cold build under a load of 20 took 10
+#                                   # minutes. Each QEMU run takes about 3 s.
 #   bash embedded/run.sh footprint  # the README's table: flash, RAM, stack and instructions
 #                                   # of the minimal verifier for each backend at opt-level 3
 #                                   # and "z" (seven release builds: 8 minutes each on the
