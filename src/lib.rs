@@ -66,3 +66,8 @@ pub use std_support::now;
 #[cfg(feature = "std")]
 pub use std_support::MAX_KEY_FILE_LEN;
 pub use verifier::{scratch_len, UntrustedToken, Verified, VerifiedJws, Verifier};
+
+// The guide's examples run as doctests, like the README's.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/guide.md")]
+struct GuideDoctests;

@@ -184,8 +184,8 @@ struct Prefix<'a> {
     prefix: &'a str,
 }
 
-/// The payload of the report: thousands of `\n` escapes in a member nobody asked
-/// for. A scratch as long as the token is too small for it; `scratch_len` is not.
+/// A valid token that made a server answer 500: thousands of `\n` escapes in a member
+/// nobody asked for. A scratch as long as the token is too small for it; `scratch_len` is not.
 #[test]
 fn escape_heavy_payload_fits_scratch_len() {
     let padding = "\\n".repeat(2000);

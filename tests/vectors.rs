@@ -153,7 +153,7 @@ fn speccheck_edge_cases() {
     // Small-order keys (cases 0, 1) and non-canonical key encodings (10, 11) are refused when
     // loaded; a small-order R (2), S >= L (6, 7) and non-canonical R (8, 9) fail
     // verification; the cofactored equation accepts the mixed-order cases 3-5, as upstream
-    // ed25519-compact does (the README's table: reject 0-2 and 6-11, accept 3-5).
+    // ed25519-compact does (reject 0-2 and 6-11, accept 3-5; `docs/security.md`).
     // Both backends: cases 4 and 5 satisfy only the cofactored equation, case 3 both.
     use Error::{BadSignature as Bad, WeakKey as Weak};
     let expected = [

@@ -28,7 +28,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE"
 cp "$NPM_DIR"/package.json "$NPM_DIR"/README.md "$NPM_DIR"/*.d.ts "$NPM_DIR"/node.mjs \
   "$NPM_DIR"/workerd.mjs "$EDGE"/js/edjwt.mjs "$EDGE"/js/handler.mjs \
-  "$EDGE"/dist/edjwt_edge.wasm "$STAGE"/
+  "$EDGE"/dist/edjwt_edge.wasm "$ROOT"/LICENSE-MIT "$ROOT"/LICENSE-APACHE "$STAGE"/
 rm -f "$OUT"/edjwt-edge-*.tgz
 tgz="$(cd "$STAGE" && npm pack --silent --pack-destination "$OUT")"
 echo "$OUT/$tgz: $(stat -c %s "$OUT/$tgz") bytes"

@@ -1,5 +1,5 @@
 //! The `Authorization` extractor (`bearer_token`): any header value, against a reference
-//! written from RFC 6750 §2.1 and the README (`credentials = "Bearer" SP b64token`, scheme
+//! written from RFC 6750 §2.1 and `docs/security.md` (`credentials = "Bearer" SP b64token`, scheme
 //! case-insensitive and ending at the first space or tab, surrounding spaces and tabs
 //! ignored; another scheme or nothing is `missing-token`, `Bearer` with anything but one
 //! space and one b64token is `malformed`).

@@ -65,7 +65,10 @@ struct Floats {
     f64: Option<f64>,
 }
 
-fn try_type<'s, T: Deserialize<'s>>(verified: &'s Verified<'_>, scratch: &'s mut [u8]) -> Option<T> {
+fn try_type<'s, T: Deserialize<'s>>(
+    verified: &'s Verified<'_>,
+    scratch: &'s mut [u8],
+) -> Option<T> {
     match verified.deserialize_claims::<T>(scratch) {
         Ok(value) => Some(value),
         Err(Error::InvalidClaim) => None,

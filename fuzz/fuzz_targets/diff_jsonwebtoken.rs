@@ -171,6 +171,8 @@ fuzz_target!(|input: Input| {
         validation.set_audience(list);
         required.push("aud");
     } else {
+        // Both accept any audience: edjwt only when asked (RFC 7519 §4.1.3).
+        policy = policy.any_audience();
         validation.validate_aud = false;
     }
     if let Some(s) = subject {

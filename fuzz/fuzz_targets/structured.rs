@@ -1,8 +1,8 @@
 //! Structure-aware: tokens built from an `arbitrary` model (header and claims with escapes,
 //! number forms, nesting, duplicates; keys with and without `kid`; any policy, time and
 //! limits), signed with the RFC 8037 key so the claims and policy code is reached. The
-//! verdict must be exactly the one the model derives from the README's rules, and a verified
-//! token must expose exactly the model's header and claims.
+//! verdict must be exactly the one the model derives from the rules of `docs/security.md`,
+//! and a verified token must expose exactly the model's header and claims.
 #![no_main]
 
 use edjwt::Verifier;

@@ -1,6 +1,6 @@
 //! An independent evaluation of a JSON number as a `NumericDate` (RFC 7519 §2) with the
-//! README's rules: exact decimal value, negative (even `-0`) or beyond `i64::MAX` invalid,
-//! whole seconds plus "has a non-zero fraction".
+//! rules of `docs/security.md`: exact decimal value, negative (even `-0`) or beyond
+//! `i64::MAX` invalid, whole seconds plus "has a non-zero fraction".
 //!
 //! Written as decimal string surgery (move the point, pad with zeros), unlike edjwt's
 //! digit-place loop, so the two can disagree.

@@ -1,5 +1,5 @@
 //! A structured token case (header, claims, keys, policy, time, limits) and the verdict
-//! edjwt must reach on it, computed from the README's rules alone.
+//! edjwt must reach on it, computed from the rules of `docs/security.md` alone.
 
 use arbitrary::Arbitrary;
 use edjwt::{Error, Limits, Policy, Verified, VerifyingKey};
@@ -136,6 +136,8 @@ fn pick<'s>(pool: &[&'s str], i: u8) -> &'s str {
 pub struct PolicyModel {
     issuers: Expect,
     audiences: Expect,
+    /// `Policy::any_audience`: with no audience expected, a token's `aud` is not checked.
+    any_audience: bool,
     subject: Option<u8>,
     typ: Option<u8>,
     required: Vec<u8>,
@@ -159,6 +161,7 @@ impl PolicyModel {
         PolicyModel {
             issuers: Expect::Unset,
             audiences: Expect::Unset,
+            any_audience: true,
             subject: None,
             typ: None,
             required: Vec::new(),
@@ -209,6 +212,9 @@ impl PolicyModel {
             Expect::Unset => {}
             Expect::One(_) => p = p.audience(s.audiences[0]),
             Expect::Any(_) => p = p.audiences(&s.audiences),
+        }
+        if self.any_audience {
+            p = p.any_audience();
         }
         if let Some(i) = self.subject {
             p = p.subject(pick(STRINGS, i));
@@ -302,7 +308,7 @@ fn string_of(v: &Value) -> Option<String> {
     }
 }
 
-/// RFC 7515 §4.1.9 as the README states it: case-insensitive, `application/` optional.
+/// RFC 7515 §4.1.9 as `docs/security.md` states it: case-insensitive, `application/` optional.
 fn typ_matches(typ: &str, expected: &str) -> bool {
     fn strip(s: &str) -> &str {
         let p = "application/";
@@ -474,7 +480,7 @@ impl Case {
         Ok(out)
     }
 
-    /// The policy checks, in the README's order.
+    /// The policy checks, in the order of `docs/security.md`.
     fn check_policy(&self, out: &Exposed, claims: &[(Text, Value)]) -> Result<(), Error> {
         let p = &self.policy;
         let now = self.now;
@@ -512,6 +518,11 @@ impl Case {
             if !issuers.contains(&iss.as_str()) {
                 return Err(Error::WrongIssuer);
             }
+        }
+        // RFC 7519 §4.1.3: a token carrying `aud` names its recipients; a policy that names
+        // none identifies with none of them, unless it accepts any audience.
+        if matches!(p.audiences, Expect::Unset) && !p.any_audience && out.aud.is_some() {
+            return Err(Error::WrongAudience);
         }
         if let Some(audiences) = PolicyModel::expected(&p.audiences) {
             let aud = out.aud.as_ref().ok_or(Error::MissingClaim)?;

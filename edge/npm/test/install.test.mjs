@@ -44,6 +44,13 @@ test('installed as files, not linked', () => {
   assert.equal(installed.name, 'edjwt-edge');
   assert.equal(installed.version, version);
   assert.equal(installed.type, 'module');
+  // The licence texts travel with the package, as `license: "MIT OR Apache-2.0"` requires.
+  for (const licence of ['LICENSE-MIT', 'LICENSE-APACHE']) {
+    assert.equal(
+      readFileSync(join(dir, licence), 'utf8'),
+      readFileSync(join(ROOT, licence), 'utf8'),
+    );
+  }
 });
 
 test('export conditions: node gets node.mjs, workerd and worker get workerd.mjs', () => {
