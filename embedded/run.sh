@@ -64,8 +64,7 @@ echo "| backend | opt-level | .text | .rodata | flash | .data | .bss | RAM | ver
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 # features:name:opt-levels
 for config in ":ed25519-compact:3 z" "dalek:ed25519-dalek:3 z" \
-    "compact_opt_size:ed25519-compact opt_size:3 z" \
-    "compact_opt_size opt_size:ed25519-compact opt_size, edjwt opt_size:3"; do
+    "compact_opt_size:ed25519-compact opt_size:3 z"; do
     IFS=: read -r features name opts <<<"$config"
     for opt in $opts; do
         dir="target/footprint/${features// /-}-$opt"

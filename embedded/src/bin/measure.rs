@@ -46,15 +46,10 @@ fn main() -> ! {
         "ed25519-compact"
     };
     hprintln!(
-        "backend {}{}{}",
+        "backend {}{}",
         backend,
         if cfg!(feature = "compact_opt_size") {
             " (opt_size)"
-        } else {
-            ""
-        },
-        if cfg!(feature = "opt_size") {
-            ", edjwt opt_size"
         } else {
             ""
         }
