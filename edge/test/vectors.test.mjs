@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { EDGE, compile, json, tokenIn, variants } from './helpers.mjs';
 import { Edjwt, EdjwtError } from '../js/edjwt.mjs';
 
-// The backends differ on one case (sig_mixed_order_R): each has its own file.
+// Each backend has its own file of expected outcomes (they hold the same verdicts: both backends use the cofactored equation).
 const load = (file) => JSON.parse(readFileSync(join(EDGE, 'test', file), 'utf8'));
 const EXPECTED = {
   compact: load('expected_native.json'),
